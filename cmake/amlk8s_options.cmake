@@ -8,7 +8,7 @@ endif()
 
 add_library(amlk8s_warnings INTERFACE)
 target_compile_options(amlk8s_warnings INTERFACE
-  -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor
+  -Wall -Wextra -Wpedantic -Wshadow
   $<$<BOOL:${AMLK8S_WARNINGS_AS_ERRORS}>:-Werror>)
 
 if(AMLK8S_SANITIZE)

@@ -5,8 +5,10 @@
 namespace amlk8s {
 namespace {
 
-class amlk8s_category final : public std::error_category {
+class amlk8s_category final : public boost::system::error_category {
  public:
+  amlk8s_category() noexcept : boost::system::error_category(0x616d6c6b38730001ULL) {}
+
   const char* name() const noexcept override { return "amlk8s"; }
   std::string message(int value) const override {
     switch (static_cast<errc>(value)) {
@@ -30,19 +32,19 @@ class amlk8s_category final : public std::error_category {
   }
 };
 
-std::string what_text(std::error_code code, const diagnostics& diag) {
+std::string what_text(error_code code, const diagnostics& diag) {
   auto text = diag.to_string();
   return text.empty() ? code.message() : text;
 }
 
 }  // namespace
 
-const std::error_category& error_category() noexcept {
+const boost::system::error_category& error_category() noexcept {
   static const amlk8s_category category;
   return category;
 }
 
-std::error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
+error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), error_category()}; }
 
 errc errc_from_http_status(int status) noexcept {
   if (status < 400) return errc::ok;
@@ -106,8 +108,8 @@ std::string diagnostics::to_string() const {
   return out;
 }
 
-error::error(std::error_code code, diagnostics diag)
-    : std::system_error(code, what_text(code, diag)), diag_(std::move(diag)) {}
+error::error(error_code code, diagnostics diag)
+    : boost::system::system_error(code, what_text(code, diag)), diag_(std::move(diag)) {}
 
 error::error(errc code, std::string client_message)
     : error(make_error_code(code), [&] {
@@ -120,7 +122,7 @@ errc error::condition() const noexcept {
   return code().category() == error_category() ? static_cast<errc>(code().value()) : errc::transport_error;
 }
 
-void throw_on_error(std::error_code code, const diagnostics& diag) {
+void throw_on_error(error_code code, const diagnostics& diag) {
   if (code) throw error(code, diag);
 }
 

@@ -15,7 +15,9 @@ TEST(Error, HttpStatusMapsToConditions) {
 }
 
 TEST(Error, ErrorCodeUsesTheAmlk8sCategory) {
-  std::error_code ec = amlk8s::errc::conflict;
+  amlk8s::error_code ec = amlk8s::errc::conflict;
+  std::error_code std_ec = ec;
+  EXPECT_EQ(std_ec.message(), "conflict");
   EXPECT_EQ(ec.category().name(), std::string("amlk8s"));
   EXPECT_EQ(ec.message(), "conflict");
 }

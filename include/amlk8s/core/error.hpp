@@ -3,20 +3,25 @@
 // Shape (as Boost.MySQL does it):
 //  - async operations complete with a std::error_code plus an amlk8s::diagnostics object that
 //    carries what the service said and what the client found;
-//  - blocking operations throw amlk8s::error, a std::system_error that owns the diagnostics;
+//  - blocking operations throw amlk8s::error, a boost::system::system_error that owns the diagnostics;
 //  - invalid input is reported before any network call, as validation issues that name the
 //    field and say how to fix it.
 // Secrets never enter a diagnostics object unredacted: every text that comes from the wire goes
 // through amlk8s::redact_text (core/redact.hpp) on the way in.
 #pragma once
 
-#include <optional>
+#include <boost/system/error_code.hpp>
+#include <boost/system/system_error.hpp>
+
 #include <string>
 #include <string_view>
-#include <system_error>
 #include <vector>
 
 namespace amlk8s {
+
+/// The error code type of every async completion (Boost's, so that use_awaitable and use_future
+/// turn it into an exception; it converts to std::error_code).
+using error_code = boost::system::error_code;
 
 /// Error conditions of amlk8s. Values are stable: the Python binding and the CLI's exit codes map them.
 enum class errc {
@@ -38,10 +43,10 @@ enum class errc {
 };
 
 /// The category of amlk8s::errc.
-const std::error_category& error_category() noexcept;
+const boost::system::error_category& error_category() noexcept;
 
-/// Makes a std::error_code in amlk8s's category.
-std::error_code make_error_code(errc e) noexcept;
+/// Makes an error_code in amlk8s's category.
+error_code make_error_code(errc e) noexcept;
 
 /// The condition an HTTP status maps to (2xx/3xx map to errc::ok).
 errc errc_from_http_status(int status) noexcept;
@@ -86,9 +91,9 @@ struct diagnostics {
 };
 
 /// The exception the blocking API throws.
-class error : public std::system_error {
+class error : public boost::system::system_error {
  public:
-  error(std::error_code code, diagnostics diag);
+  error(error_code code, diagnostics diag);
   explicit error(errc code, std::string client_message = {});
 
   const diagnostics& diag() const noexcept { return diag_; }
@@ -99,7 +104,7 @@ class error : public std::system_error {
 };
 
 /// Throws amlk8s::error when `code` is set.
-void throw_on_error(std::error_code code, const diagnostics& diag = {});
+void throw_on_error(error_code code, const diagnostics& diag = {});
 
 /// Builds the exception for rejected input from one or more validation issues.
 error validation_error(std::vector<validation_issue> issues);
@@ -107,4 +112,4 @@ error validation_error(std::vector<validation_issue> issues);
 }  // namespace amlk8s
 
 template <>
-struct std::is_error_code_enum<amlk8s::errc> : std::true_type {};
+struct boost::system::is_error_code_enum<amlk8s::errc> : std::true_type {};
