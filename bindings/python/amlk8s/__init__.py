@@ -1,0 +1,9 @@
+"""amlk8s: Azure Machine Learning on AKS and Azure Arc-enabled Kubernetes, from code."""
+
+from __future__ import annotations
+
+from . import errors
+from ._core import __version__
+from .errors import *  # noqa: F401,F403 - the exception hierarchy is part of the top-level API
+
+__all__ = ["__version__", "errors"] + list(errors.__all__)

@@ -1,0 +1,16 @@
+// Declarations shared by the binding files of amlk8s._core.
+#pragma once
+
+#include <amlk8s/core/error.hpp>
+
+#include <pybind11/pybind11.h>
+
+namespace amlk8s::python {
+
+/// The diagnostics as a dict, in the shape amlk8s/errors.py expects.
+pybind11::dict to_python(const diagnostics& d);
+
+/// Binds the core value types (Quantity, ResourceId, ...).
+void bind_core(pybind11::module_& m);
+
+}  // namespace amlk8s::python

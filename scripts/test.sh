@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Builds amlk8s and runs every test: the GoogleTest suite (ctest), the sanitizer build of the same
+# suite, and the Python tests (pytest against `pip install .`). Exits non-zero if any runner failed.
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+cd "$AMLK8S_ROOT"
+
+ensure_apt_packages "${AMLK8S_APT_PACKAGES[@]}"
+ensure_venv
+
+declare -A result
+run_stage() {
+  local name=$1
+  shift
+  step "$name"
+  if "$@"; then result[$name]=passed; else result[$name]=FAILED; fi
+}
+
+cxx_tests() {
+  cmake --preset default && cmake --build --preset default -j "$(build_jobs)" && ctest --preset default -j "$(build_jobs)"
+}
+sanitizer_tests() {
+  cmake --preset asan && cmake --build --preset asan -j "$(build_jobs)" && ctest --preset asan -j "$(build_jobs)"
+}
+python_tests() {
+  "$AMLK8S_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation . &&
+    (cd tests/python && "$AMLK8S_VENV/bin/python" -m pytest -q -p no:cacheprovider .)
+}
+
+run_stage "C++ tests (ctest, RelWithDebInfo)" cxx_tests
+run_stage "C++ tests (ctest, AddressSanitizer + UndefinedBehaviorSanitizer)" sanitizer_tests
+run_stage "Python tests (pytest)" python_tests
+
+step "summary"
+status=0
+for name in "C++ tests (ctest, RelWithDebInfo)" "C++ tests (ctest, AddressSanitizer + UndefinedBehaviorSanitizer)" "Python tests (pytest)"; do
+  printf '  %-70s %s\n' "$name" "${result[$name]}"
+  [ "${result[$name]}" = passed ] || status=1
+done
+exit $status
