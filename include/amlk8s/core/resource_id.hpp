@@ -13,11 +13,12 @@
 // so ("Naming rules and restrictions for Azure resources"). Non-ASCII characters compare byte for
 // byte: ARM folds them too, but that needs Unicode tables this value type does not carry.
 //
-// Rules checked, all from ARM's documentation: segments are not empty, type and name segments come
-// in pairs, no '?' or '#' (ARM names must not hold '#'; both would end the request path), no control
-// characters, and resource group names follow their documented rule (1-90 characters: letters,
-// digits, '_', '-', '.', '(', ')'; not ending in '.'). Subscription ids are not required to be GUIDs,
-// so that test fixtures and the local control plane may use readable ones; ARM has the last word.
+// Rules checked: segments are not empty and type/name segments come in pairs (the id grammar); no
+// '#' (ARM's naming rules forbid it) or '?' (it would start a query); no control characters (they
+// cannot go into a request line); resource group names follow their documented rule (1-90
+// characters: letters, digits, '_', '-', '.', '(', ')'; not ending in '.'). Per-type name rules are
+// left to ARM, and subscription ids are not required to be GUIDs, so that test fixtures and the
+// local control plane may use readable ones.
 #pragma once
 
 #include <amlk8s/core/error.hpp>
