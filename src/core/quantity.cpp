@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <limits>
@@ -48,12 +49,18 @@ constexpr u128 int64_max = static_cast<u128>(std::numeric_limits<std::int64_t>::
 // BinarySI values are capped at 2^63-1 (in 1n units here, as the parser counts).
 constexpr u128 binary_cap_nanos = int64_max * 1'000'000'000u;
 
-// Number of decimal digits of v > 0 (at most 39 for a 128-bit value).
+// Number of decimal digits of v > 0 (at most 39 for a 128-bit value). bits·1233/4096 estimates
+// log10 from the bit width (1233/4096 ≈ log10 2); one comparison corrects it.
 int digit_count(u128 v) noexcept {
-  int n = 1;
-  while (n < 39 && v >= pow10[static_cast<std::size_t>(n)]) ++n;
-  return n;
+  const auto high = static_cast<std::uint64_t>(v >> 64);
+  const int bits = high != 0 ? 64 + std::bit_width(high) : std::bit_width(static_cast<std::uint64_t>(v));
+  const int estimate = (bits * 1233) >> 12;
+  return estimate + 1 - (v < pow10[static_cast<std::size_t>(estimate)] ? 1 : 0);
 }
+
+constexpr u128 uint64_max = std::numeric_limits<std::uint64_t>::max();
+
+constexpr std::string_view limits_fix = "keep quantities to at most 38 significant digits and below 1e1000";
 
 // A value magnitude·10^exponent in normal form: rounded up to 1n, no trailing zero, within limits.
 struct decimal {
@@ -73,9 +80,18 @@ std::optional<decimal> normalize(u128 magnitude, std::int64_t exponent) noexcept
     }
     exponent = nano_exponent;
   }
-  while (magnitude % 10 == 0) {
+  // 128-bit division is a library call; most values fit 64 bits, where it is one instruction.
+  while (magnitude > uint64_max && magnitude % 10 == 0) {
     magnitude /= 10;
     ++exponent;
+  }
+  if (magnitude <= uint64_max) {
+    auto small = static_cast<std::uint64_t>(magnitude);
+    while (small % 10 == 0) {
+      small /= 10;
+      ++exponent;
+    }
+    magnitude = small;
   }
   const int digits = digit_count(magnitude);
   if (digits > quantity::max_digits || digits + exponent > quantity::max_magnitude_exponent) return std::nullopt;
@@ -85,7 +101,7 @@ std::optional<decimal> normalize(u128 magnitude, std::int64_t exponent) noexcept
 error out_of_range_error(std::string_view what) {
   return validation_error({{"quantity", std::string(what) + ": " +
                                             std::string(quantity_error_message(quantity_error::out_of_range)),
-                            "keep quantities to at most 38 significant digits and below 1e1000"}});
+                            std::string(limits_fix)}});
 }
 
 quantity make_or_throw(u128 magnitude, bool negative, std::int64_t exponent, quantity_format format,
@@ -216,7 +232,7 @@ bool keeps_input_text(std::string_view integer, std::string_view fraction, suffi
 u128 binary_nanos(const digit_sequence& digits, std::size_t first, std::size_t last, std::int64_t scale,
                   std::int64_t binary_exponent) noexcept {
   const auto k = static_cast<std::int64_t>(last - first);
-  // Ten digits before the point and any binary suffix already exceed 2^63.
+  // Twenty digits before the point, times any binary suffix, are beyond 2^63 already.
   if (k + scale > 19) return binary_cap_nanos;
   const std::uint64_t factor = std::uint64_t{1} << binary_exponent;
 
@@ -241,7 +257,7 @@ u128 binary_nanos(const digit_sequence& digits, std::size_t first, std::size_t l
   }
   const u128 fraction = static_cast<u128>(carry) + (inexact ? 1 : 0);
 
-  if (whole > binary_cap_nanos / factor) return binary_cap_nanos;
+  if (whole > (binary_cap_nanos >> binary_exponent)) return binary_cap_nanos;
   return std::min(whole * factor + fraction, binary_cap_nanos);
 }
 
@@ -300,7 +316,13 @@ quantity_error parse_impl(std::string_view text, quantity& out) {
 
   std::optional<decimal> value;
   quantity_format format = suffix->format;
-  if (binary) {
+  if (binary && scale >= 0 && k + scale <= 19) {
+    // A whole number of units (the usual "100Mi"): no need to count in 1n. D·10^scale < 10^19
+    // and the factor is at most 2^60, so the product fits 128 bits.
+    const u128 units = digits.value(first, last) * pow10[static_cast<std::size_t>(scale)]
+                       << suffix->exponent;
+    value = normalize(std::min(units, int64_max), 0);
+  } else if (binary) {
     const u128 nanos = binary_nanos(digits, first, last, scale, suffix->exponent);
     // A BinarySI value below one unit would print as a fraction anyway.
     if (nanos < pow10[9]) format = quantity_format::decimal_si;
@@ -359,7 +381,7 @@ std::string_view fix_for(quantity_error e) noexcept {
     case quantity_error::bad_number:
       return "write at least one digit, e.g. 0.5";
     case quantity_error::out_of_range:
-      return "keep quantities to at most 38 significant digits and below 1e1000";
+      return limits_fix;
     case quantity_error::none:
       break;
   }
@@ -377,6 +399,11 @@ error parse_error(quantity_error e, std::string_view text, std::string_view fiel
 
 void append_digits(std::string& out, u128 v) {
   char buffer[40];
+  if (v <= uint64_max) {
+    const auto r = std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::uint64_t>(v));
+    out.append(buffer, r.ptr);
+    return;
+  }
   char* p = buffer + sizeof buffer;
   do {
     *--p = static_cast<char>('0' + static_cast<int>(v % 10));

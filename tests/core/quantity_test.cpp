@@ -206,6 +206,22 @@ TEST(Quantity, AbsurdValuesAreRejectedAsOutOfRange) {
   EXPECT_EQ(canonical("0e99999999"), "0");
 }
 
+TEST(Quantity, PowersOfTenCompareAndPrintExactly) {
+  for (int k = 1; k <= 38; ++k) {
+    const std::string nines(static_cast<std::size_t>(k), '9');
+    const std::string power = "1" + std::string(static_cast<std::size_t>(k), '0');
+    const auto below = quantity::parse(nines);
+    const auto at = quantity::parse(power);
+    EXPECT_LT(below, at) << k;
+    EXPECT_EQ(below + quantity::parse("1"), at) << k;
+    EXPECT_EQ(quantity::parse(nines + "e5"), below * 100000) << k;
+    EXPECT_EQ(quantity::parse(nines + "e3").canonical_string(), nines + "e3") << k;
+  }
+  // The magnitude limit: 999e997 < 1e1000 <= 9999e997.
+  EXPECT_EQ(canonical("999e997"), "9990e996");
+  EXPECT_EQ(error_of("9999e997"), quantity_error::out_of_range);
+}
+
 TEST(Quantity, ParseThrowsErrorQuotingTheInput) {
   try {
     (void)quantity::parse("1K");
