@@ -437,6 +437,7 @@ TEST(QuantityJson, ReadsBareNumbers) {
   EXPECT_EQ(read("18446744073709551615").to_string(), "18446744073709551615");
   EXPECT_EQ(read("1e30"), quantity::parse("1e30"));
   EXPECT_EQ(read("1e30").to_string(), "1e30");
+  EXPECT_EQ(read("1e3").to_string(), "1k");  // read from the double 1000, not from the text "1e3"
   EXPECT_EQ(read("2.5e-7").to_string(), "250e-9");
   EXPECT_EQ(read("2.5e-7"), quantity::parse("250n"));
 }

@@ -13,6 +13,11 @@
 //    its 32-bit exponent. Arithmetic whose exact result breaks these limits throws.
 //  - DecimalSI values of 1e21 and more print with the E suffix ("1000E"), where apimachinery drops
 //    the exponent and prints "1" (contract §4.2 quirk (b)).
+//  - value() and milli_value() round away from zero for negative values too and saturate at the
+//    int64 limits; apimachinery's results for negatives depend on its internal representation, and
+//    it wraps on overflow.
+//  - A bare JSON number is read from its double, not from its text: 1e3 written as a number reads
+//    as "1000" (DecimalSI), as the text "1e3" would not.
 #pragma once
 
 #include <amlk8s/core/error.hpp>
