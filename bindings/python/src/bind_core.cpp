@@ -2,6 +2,7 @@
 #include "bindings.hpp"
 
 #include <amlk8s/core/azureml_reference.hpp>
+#include <amlk8s/core/quantity.hpp>
 #include <amlk8s/core/resource_id.hpp>
 
 #include <pybind11/operators.h>
@@ -50,10 +51,43 @@ void bind_resource_id(py::module_& m) {
         "The ARM id of an AKS (managedClusters) or Arc (connectedClusters) cluster.");
 }
 
+void bind_quantity(py::module_& m) {
+  py::class_<quantity>(m, "Quantity",
+                       "A Kubernetes resource quantity ('500m', '1.5Gi', '4'), compared and added by value.")
+      .def(py::init([](const py::object& value) {
+             if (py::isinstance<py::str>(value)) return quantity::parse(value.cast<std::string>(), "quantity");
+             if (py::isinstance<py::bool_>(value)) {
+               throw validation_error({{"quantity", "a boolean is not a quantity", "pass a string such as '500m'"}});
+             }
+             if (py::isinstance<py::int_>(value)) return quantity::from_int(value.cast<std::int64_t>());
+             // Floats go through their shortest text, as Kubernetes reads YAML numbers.
+             return quantity::parse(py::str(value).cast<std::string>(), "quantity");
+           }),
+           py::arg("value"), "Parses a quantity; raises ValueError with the Kubernetes error kind.")
+      .def("value", &quantity::value, "Whole units, rounded up (as Kubernetes Value()).")
+      .def("milli_value", &quantity::milli_value, "Thousandths, rounded up (as Kubernetes MilliValue()).")
+      .def_property_readonly("is_zero", &quantity::is_zero)
+      .def("canonical", &quantity::canonical_string, "The canonical form, ignoring the original text.")
+      .def("__str__", &quantity::to_string)
+      .def("__repr__", [](const quantity& q) { return "Quantity('" + q.to_string() + "')"; })
+      .def("__hash__", &quantity::hash)
+      .def(py::self == py::self)
+      .def(py::self != py::self)
+      .def(py::self < py::self)
+      .def(py::self <= py::self)
+      .def(py::self > py::self)
+      .def(py::self >= py::self)
+      .def(py::self + py::self)
+      .def(py::self - py::self)
+      .def(-py::self)
+      .def(py::self * std::int64_t());
+}
+
 }  // namespace
 
 void bind_core(py::module_& m) {
   bind_resource_id(m);
+  bind_quantity(m);
   // Raises the exception for an error condition; lets the Python tests check the native mapping.
   m.def("_raise_error", [](int code, std::string message) {
     throw error(static_cast<errc>(code), std::move(message));
