@@ -45,7 +45,9 @@ struct client_options {
 /// outlive every copy and every operation.
 class client {
  public:
+  /// Completion of every send.
   using signature = void(error_code, response);
+  /// The type-erased handler the compiled code receives.
   using handler_type = boost::asio::any_completion_handler<signature>;
 
   /// A client sending through `sender` (normally the policy pipeline).

@@ -6,7 +6,8 @@
 // as does going past `max_pages`.
 //
 // Pages are fetched lazily, one per async_next_page; async_all collects every item. A pager owns its
-// diagnostics (diag()). One operation at a time per pager; copies share one state.
+// diagnostics (diag()). One operation at a time per pager, started from the thread (or strand) that
+// runs the client's executor; copies share one state.
 #pragma once
 
 #include <amlk8s/arm/client.hpp>
@@ -47,7 +48,9 @@ struct page {
 /// Reads one ARM list.
 class pager {
  public:
+  /// Completion of async_next_page.
   using page_signature = void(error_code, page);
+  /// Completion of async_all: every item read, also those read before a failure.
   using all_signature = void(error_code, boost::json::array);
 
   /// An empty pager (valid() is false).

@@ -11,7 +11,8 @@
 // Waiting can be cancelled through the completion handler's cancellation slot (any type: polls are
 // GETs, so cancelling leaves nothing half done) and bounded by poller_options::timeout; either way
 // the operation goes on at the service, the poller keeps its state, and a later wait continues.
-// One wait or poll at a time per poller. Copies of a poller share one state.
+// One wait or poll at a time per poller, started from the thread (or strand) that runs the client's
+// executor, since the deadline and the requests complete there. Copies of a poller share one state.
 #pragma once
 
 #include <amlk8s/arm/client.hpp>
@@ -33,7 +34,9 @@ namespace amlk8s::arm {
 /// Waits for one long-running operation.
 class poller {
  public:
+  /// Completion of async_wait: the final body.
   using wait_signature = void(error_code, boost::json::value);
+  /// Completion of async_poll_once.
   using poll_signature = void(error_code);
 
   /// An empty poller (valid() is false); what async_begin hands over when no answer came back.
