@@ -124,11 +124,13 @@ std::string arm_api::add_cluster(const cluster_spec& cluster) {
   if (spec.subscription.empty()) spec.subscription = state_->options.default_subscription;
   if (spec.location.empty()) spec.location = state_->options.default_location;
   if (spec.kubernetes_version.empty()) spec.kubernetes_version = state_->options.default_kubernetes_version;
+  if (spec.distribution.empty()) spec.distribution = spec.kind == cluster_kind::aks ? "aks" : "generic";
   const auto id = arm_id(spec);
+  const auto name = spec.name;
   const auto group_key = detail::to_lower("/subscriptions/" + spec.subscription + "/resourceGroups/" + spec.resource_group);
   const auto& kind = spec.kind == cluster_kind::aks ? detail::managed_cluster_kind() : detail::connected_cluster_kind();
   auto body = detail::cluster_body(spec, state_->options);
-  return state_->put_direct(kind, id, spec.name, {}, group_key, std::move(body), std::move(spec));
+  return state_->put_direct(kind, id, name, {}, group_key, std::move(body), std::move(spec));
 }
 
 std::string arm_api::add_workspace(const workspace_spec& workspace) {
