@@ -148,6 +148,9 @@ http::response arm_api::handle(const http::request& req) {
     }
   } catch (const arm_error& e) {
     res = detail::error_response(e);
+  } catch (const std::exception&) {
+    // Never let an internal failure (or its text) reach the client.
+    res = detail::error_response({500, "InternalServerError", "The server encountered an internal error.", {}});
   }
   if (quota) res.headers.set(arm_throttle::header_name(class_of(req.method)), std::to_string(quota->remaining));
   if (req.method == http::verb::head) {
