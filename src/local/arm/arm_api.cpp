@@ -105,11 +105,11 @@ http::response arm_api::handle(const http::request& req) {
   rc.query = detail::parse_query(parts.query);
   rc.segments = detail::split_path(parts.path);
   rc.now = st.time->now();
-  st.settle_locked();
 
   http::response res;
   std::optional<throttle_decision> quota;
   try {
+    st.settle_locked();
     const auto check = st.tokens->verify(req.headers.get("Authorization"));
     const bool audience_ok =
         st.options.audiences.empty() ||

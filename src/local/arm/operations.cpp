@@ -127,6 +127,10 @@ void arm_api::state::prune_operations() {
 void arm_api::state::settle_locked() {
   if (settling) return;  // an observer called back into the API
   settling = true;
+  struct reset {
+    bool& flag;
+    ~reset() { flag = false; }
+  } guard{settling};
   prune_operations();
   const auto now = time->now();
   for (;;) {
@@ -149,7 +153,6 @@ void arm_api::state::settle_locked() {
       ++it;
     }
   }
-  settling = false;
 }
 
 }  // namespace amlk8s::local

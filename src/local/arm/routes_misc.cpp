@@ -271,7 +271,7 @@ http::response arm_api::state::operation_status(request_context& rc, std::string
     percent = std::clamp(100.0 * std::chrono::duration<double>(rc.now - op.start).count() /
                              std::chrono::duration<double>(op.due - op.start).count(),
                          0.0, 99.0);
-  body["percentComplete"] = percent;
+  body["percentComplete"] = static_cast<std::int64_t>(percent);  // Boost.JSON would write 100.0 as 1E2
   body["properties"] = boost::json::object{};
   if (op.error)
     body["error"] = boost::json::object{{"code", op.error->code}, {"message", op.error->message}};

@@ -49,7 +49,13 @@ std::optional<operation_failure> arm_api::state::notify(change_kind kind, stored
   event.cluster = r.cluster;
   std::optional<operation_failure> failure;
   for (const auto& observer : observers) {
-    failure = observer(event);
+    try {
+      failure = observer(event);
+    } catch (const std::exception&) {
+      // An observer's exception fails the operation like a returned failure; its text stays out
+      // of the answer (it may quote anything).
+      failure = operation_failure{"InternalServerError", "The operation failed inside the local control plane.", 500};
+    }
     if (failure) break;
   }
   if (kind != change_kind::deleted) {
@@ -101,8 +107,10 @@ std::string arm_api::state::put_direct(const detail::resource_kind& kind, std::s
   op.verb = detail::op_verb::put;
   op.created = existing == nullptr;
   kind.finish(stored, op);
-  if (const auto failure = notify(op.created ? change_kind::created : change_kind::updated, stored))
+  if (const auto failure = notify(op.created ? change_kind::created : change_kind::updated, stored)) {
+    if (kind.has_provisioning_state()) detail::member_object(stored.body, "properties")["provisioningState"] = "Failed";
     throw error(errc::operation_failed, "an observer refused " + stored.id + ": " + failure->message);
+  }
   return stored.id;
 }
 

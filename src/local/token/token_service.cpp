@@ -173,14 +173,25 @@ http::response token_service::token_request(const http::request& req, std::strin
   } else {
     const auto scope = find_param(form, "scope");
     if (!scope) return entra_error(400, "invalid_request", 900144, missing_parameter("scope"), req, now);
+    // One resource scope ending in /.default; OpenID Connect's reserved scopes may ride along.
     constexpr std::string_view suffix = "/.default";
-    if (!scope->ends_with(suffix) || scope->size() == suffix.size() || scope->find(' ') != std::string::npos)
+    std::string resource_scope;
+    int resource_scopes = 0;
+    for (std::string_view rest = *scope; !rest.empty();) {
+      const auto space = rest.find(' ');
+      const auto item = rest.substr(0, space);
+      rest = space == std::string_view::npos ? std::string_view{} : rest.substr(space + 1);
+      if (item.empty() || item == "openid" || item == "profile" || item == "offline_access" || item == "email") continue;
+      resource_scope = std::string(item);
+      ++resource_scopes;
+    }
+    if (resource_scopes != 1 || !resource_scope.ends_with(suffix) || resource_scope.size() == suffix.size())
       return entra_error(400, "invalid_scope", 1002012,
                          "The provided value for scope " + *scope +
                              " is not valid. Client credential flows must have a scope value with /.default suffixed "
                              "to the resource identifier (application ID URI).",
                          req, now);
-    audience = scope->substr(0, scope->size() - suffix.size());
+    audience = resource_scope.substr(0, resource_scope.size() - suffix.size());
   }
 
   const auto known = find_client(*client_id);
