@@ -264,6 +264,24 @@ TEST(ArmApi, ThrottleAnswers429WithQuotaHeaders) {
   EXPECT_FALSE(quiet.call(verb::get, arm_bench::rg_path()).headers.contains("x-ms-ratelimit-remaining-subscription-reads"));
 }
 
+TEST(ArmApi, MalformedRequestsGetArmErrors) {
+  arm_bench b;
+  auto res = b.call(verb::put, aks_path(), "{not json");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(str(arm_bench::json(res).at("error").at("code")), "InvalidRequestContent");
+  res = b.call(verb::put, arm_bench::rg_path() + "/providers/Microsoft.ContainerService/fleets/f1", "{}");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(str(arm_bench::json(res).at("error").at("code")), "InvalidResourceType");
+  res = b.call(verb::post, aks_path());
+  EXPECT_EQ(res.status, 405);
+  res = b.call(verb::put, aks_path(), R"({"properties":{"agentPoolProfiles":[{"name":"a","vmSize":"Standard_D2s_v3"}]}})");
+  EXPECT_EQ(res.status, 400);
+  EXPECT_EQ(str(arm_bench::json(res).at("error").at("code")), "LocationRequired");
+  res = b.call(verb::head, arm_bench::rg_path());
+  EXPECT_EQ(res.status, 204);
+  EXPECT_TRUE(res.body.empty());
+}
+
 TEST(ArmApi, AnswersCarryCorrelationHeaders) {
   arm_bench b;
   auto req = b.request(verb::get, arm_bench::rg_path());
