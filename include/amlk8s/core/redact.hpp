@@ -23,16 +23,23 @@ inline constexpr std::string_view redacted = "***";
 /// wipes its memory when destroyed or overwritten.
 class secret_string {
  public:
+  /// Holds no secret.
   secret_string() = default;
   /// Takes ownership of `value`.
   explicit secret_string(std::string value) noexcept : value_(std::move(value)) {}
   /// Copies `value`.
   explicit secret_string(std::string_view value) : value_(value) {}
+  /// Copies `value`.
   explicit secret_string(const char* value) : value_(value) {}
+  /// Copies the secret.
   secret_string(const secret_string& other) : value_(other.value_) {}
+  /// Takes the secret and wipes what `other` held.
   secret_string(secret_string&& other) noexcept;
+  /// Wipes the old secret, then copies.
   secret_string& operator=(const secret_string& other);
+  /// Wipes the old secret, takes the new one and wipes what `other` held.
   secret_string& operator=(secret_string&& other) noexcept;
+  /// Wipes the secret.
   ~secret_string();
 
   /// The secret itself. Call it only where the value goes on the wire or into a signature.
