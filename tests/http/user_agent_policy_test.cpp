@@ -1,4 +1,3 @@
-#include <amlk8s/http/request_id_policy.hpp>
 #include <amlk8s/http/user_agent_policy.hpp>
 
 #include "fakes.hpp"
@@ -8,22 +7,10 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include <set>
 
 namespace {
 
 using namespace amlk8s_test;
-
-// Checks `text` against a shape where 'h' is a lower-case hex digit and any other character must
-// match itself (no std::regex: it trips GCC 12's sanitizer build with false warnings).
-bool has_shape(std::string_view text, std::string_view shape) {
-  if (text.size() != shape.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    bool hex = (text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f');
-    if (shape[i] == 'h' ? !hex : text[i] != shape[i]) return false;
-  }
-  return true;
-}
 
 TEST(UserAgent, NamesSdkVersionPlatformAndApplication) {
   auto plain = http::make_user_agent();
@@ -58,17 +45,6 @@ TEST(UserAgent, KeepsTheCallersValueAfterOurs) {
   http::async_send(policy, req, diag, capture(r));
   ctx.run();
   EXPECT_EQ(transport.requests.at(0).headers.get("User-Agent"), policy.user_agent() + " kubectl/v1.30");
-}
-
-TEST(RequestId, IsARandomVersion4Guid) {
-  std::set<std::string> seen;
-  for (int i = 0; i < 1000; ++i) {
-    auto id = http::new_client_request_id();
-    EXPECT_TRUE(has_shape(id, "hhhhhhhh-hhhh-4hhh-hhhh-hhhhhhhhhhhh")) << id;
-    EXPECT_NE(std::string_view("89ab").find(id.at(19)), std::string_view::npos) << id;
-    seen.insert(id);
-  }
-  EXPECT_EQ(seen.size(), 1000u);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@ namespace amlk8s::http {
 /// resend (is_safe_to_resend). It refuses, with errc::invalid_argument and before asking for a
 /// credential, to send one over plain http:// to a host other than loopback, unless
 /// `allow_credentials_over_http` is set.
+/// Operations in flight refer to the policy: keep it alive until they complete.
 class authentication_policy final : public sender {
  public:
   /// Sends through `next` with credentials from `auth`; both must outlive this policy.

@@ -30,6 +30,7 @@ struct logging_options {
 /// Logs method, redacted URL, allow-listed headers (others as `***`), status, duration and, on
 /// failure, the redacted reason; request lines at info, answers at info (429 and 5xx at warning),
 /// transport failures at warning.
+/// Operations in flight refer to the policy: keep it alive until they complete.
 class logging_policy final : public sender {
  public:
   /// Sends through `next`, which must outlive this policy.

@@ -13,6 +13,7 @@ namespace amlk8s::http {
 /// cancellation from the caller, during a try or a back-off wait, ends the whole operation with
 /// errc::cancelled; a try cut short by retry_options::try_timeout counts as errc::timeout; passing
 /// retry_options::operation_timeout ends the operation with errc::timeout.
+/// Operations in flight refer to the policy: keep it alive until they complete.
 class retry_policy final : public sender {
  public:
   /// Sends through `next`, which must outlive this policy; throws amlk8s::error when `options` are
