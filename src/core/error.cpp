@@ -27,6 +27,7 @@ class amlk8s_category final : public boost::system::error_category {
       case errc::protocol_error: return "protocol error";
       case errc::operation_failed: return "operation failed";
       case errc::precondition_failed: return "precondition failed";
+      case errc::connect_failed: return "could not connect";
     }
     return "unknown amlk8s error";
   }

@@ -49,6 +49,12 @@ TEST(Error, ValidationErrorNamesFieldAndFix) {
   ASSERT_EQ(e.diag().validation.size(), 1u);
 }
 
+TEST(Error, ConnectFailedHasItsOwnMessage) {
+  amlk8s::error_code ec = amlk8s::errc::connect_failed;
+  EXPECT_EQ(ec.message(), "could not connect");
+  EXPECT_NE(ec, amlk8s::make_error_code(amlk8s::errc::transport_error));
+}
+
 TEST(Error, ThrowOnErrorThrowsOnlyWhenSet) {
   EXPECT_NO_THROW(amlk8s::throw_on_error({}));
   EXPECT_THROW(amlk8s::throw_on_error(amlk8s::errc::timeout), amlk8s::error);

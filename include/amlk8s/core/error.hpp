@@ -40,6 +40,8 @@ enum class errc {
   protocol_error = 12,        ///< the peer answered something that breaks its contract
   operation_failed = 13,      ///< a long-running operation ended Failed or Canceled
   precondition_failed = 14,   ///< a check before the operation found the target unfit (preflight)
+  connect_failed = 15,        ///< no connection could be made (DNS, refused, unreachable); nothing
+                              ///< was sent, so a retry is safe for any method (transport_error otherwise)
 };
 
 /// The category of amlk8s::errc.
