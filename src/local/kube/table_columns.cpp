@@ -470,15 +470,25 @@ boost::json::value json_path(const boost::json::object& o, std::string_view path
 std::vector<column> custom_columns(const resource_type& type) {
   std::vector<column> c{name_column()};
   if (type.printer_columns.empty()) {
-    c.push_back(created_at_column("Age"));
+    // The custom-resource table convertor turns `date` cells into ages itself (kubectl prints cells as given).
+    column age = created_at_column("Age");
+    age.cell = [](const boost::json::object& o, time_point now) -> boost::json::value { return boost::json::string(age_of(o, now)); };
+    c.push_back(std::move(age));
     return c;
   }
   for (const auto& pc : type.printer_columns) {
     if (!pc.is_object()) continue;
     const auto& p = pc.get_object();
     auto path = string_of(p, "jsonPath");
+    bool date = string_of(p, "type") == "date";
     column x = col(string_of(p, "name"), string_of(p, "type"), string_of(p, "description"), static_cast<int>(num(p, {"priority"})),
-                   [path](const boost::json::object& o, time_point) { return json_path(o, path); });
+                   [path, date](const boost::json::object& o, time_point now) {
+                     auto v = json_path(o, path);
+                     if (!date || !v.is_string()) return v;
+                     auto t = parse_rfc3339(v.get_string());
+                     return boost::json::value(t ? human_duration(std::chrono::duration_cast<std::chrono::seconds>(now - *t))
+                                                 : std::string("<unknown>"));
+                   });
     x.format = string_of(p, "format");
     c.push_back(std::move(x));
   }
