@@ -3,6 +3,7 @@
 #include "kube_test_support.hpp"
 
 #include <atomic>
+#include <thread>
 
 namespace {
 
@@ -198,6 +199,32 @@ TEST(KubeWatch, BadWatchesAreRefused) {
   EXPECT_EQ(s.get(it_path + "?watch=true&resourceVersion=abc").status, 400);
   EXPECT_EQ(s.get(it_path + "?watch=true&labelSelector=a%20in").status, 400);
   EXPECT_THROW(s.api.watch(watch_of({"example.com", "v1", "things"})), amlk8s::error);
+}
+
+TEST(KubeWatch, ConcurrentWritersLoseNoEvent) {
+  server s;
+  auto w = s.api.watch(watch_of(kube::resources::configmaps, std::to_string(s.api.resource_version())));
+  std::atomic<int> notified{0};
+  std::atomic<std::size_t> seen{0};
+  w->on_ready([&] {
+    ++notified;
+    seen += w->poll().size();
+  });
+  auto writer = [&](std::string ns) {
+    for (int i = 0; i < 100; ++i)
+      s.api.create(kube::resources::configmaps,
+                   boost::json::parse(R"({"metadata":{"name":"c)" + std::to_string(i) + R"(","namespace":")" + ns + R"("}})").as_object());
+  };
+  std::thread a(writer, "default"), b(writer, "azureml");
+  std::thread reader([&] {
+    for (int i = 0; i < 50; ++i) s.get("/api/v1/configmaps?limit=10");
+  });
+  a.join();
+  b.join();
+  reader.join();
+  seen += w->poll().size();
+  EXPECT_EQ(seen.load(), 200u);
+  EXPECT_EQ(notified.load(), 200);
 }
 
 TEST(KubeWatch, StreamOutlivesNothingItNeeds) {

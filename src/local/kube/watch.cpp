@@ -68,12 +68,11 @@ std::string_view visible_as(const watch_stream::impl& w, const detail::event_rec
 }  // namespace
 
 void watch_stream::impl::notify() {
-  std::function<void()> f;
-  {
-    std::lock_guard<std::mutex> lock(notify_mutex);
-    f = on_ready;
+  std::lock_guard<std::recursive_mutex> lock(notify_mutex);
+  if (on_ready) {
+    auto f = on_ready;  // the hook may replace itself
+    f();
   }
-  if (f) f();
 }
 
 bool watch_stream::impl::matches(const boost::json::object& object) const {
@@ -99,7 +98,7 @@ std::string watch_stream::impl::line(std::string_view event_type, const boost::j
 watch_stream::watch_stream(std::shared_ptr<impl> state) : impl_(std::move(state)) {}
 
 watch_stream::~watch_stream() {
-  std::lock_guard<std::mutex> lock(impl_->notify_mutex);
+  std::lock_guard<std::recursive_mutex> lock(impl_->notify_mutex);
   impl_->on_ready = nullptr;
 }
 
@@ -131,7 +130,7 @@ std::vector<std::string> watch_stream::poll(std::size_t max) {
 }
 
 void watch_stream::on_ready(std::function<void()> notify) {
-  std::lock_guard<std::mutex> lock(impl_->notify_mutex);
+  std::lock_guard<std::recursive_mutex> lock(impl_->notify_mutex);
   impl_->on_ready = std::move(notify);
 }
 

@@ -30,7 +30,9 @@ struct watch_stream::impl {
   bool errored = false;
 
   std::atomic<bool> finished{false};
-  std::mutex notify_mutex;
+  // Held while on_ready runs, so that a destroyed stream's hook is never called afterwards;
+  // recursive because a hook may destroy its own stream.
+  std::recursive_mutex notify_mutex;
   std::function<void()> on_ready;
 
   /// Calls on_ready, if set.

@@ -5,6 +5,15 @@
 // What it serves is contracts/kubernetes.md §2 (checklist §2.9): discovery, /version, the OpenAPI
 // v2 blob, list/get/create/update/patch/delete/deletecollection/watch for the built-in kinds, CRDs
 // and the custom resources they define, Tables and metav1.Status errors.
+//
+// Mounting it on an HTTP server:
+//  - pass every request under the cluster's prefix (api_server_options::path_prefix) to serve();
+//    `request.url` may be absolute or origin-form ("/k8s/NAME/api/v1/nodes?limit=500");
+//  - without a stream, write `response` as is (it sets Content-Type; the server adds Content-Length);
+//  - with a stream, write the head with `Transfer-Encoding: chunked`, poll() at once, then poll()
+//    whenever on_ready() fires, writing each line as a chunk; end the body when finished() turns
+//    true, when timeout() has passed (close cleanly), or when the client goes away (destroy the
+//    stream). Call bookmark() about once a minute when the client allowed bookmarks.
 #pragma once
 
 #include <amlk8s/http/message.hpp>
@@ -108,7 +117,8 @@ class api_server {
   /// Adds (or replaces) a Ready node and returns it.
   boost::json::object add_node(const node_spec& node);
 
-  /// Sets where `pods/log` text comes from; without one, existing pods have empty logs.
+  /// Sets where `pods/log` text comes from; without one, existing pods have empty logs. The
+  /// provider runs with the server's lock held, so it must not call back into this api_server.
   void set_pod_log_provider(pod_log_provider provider);
 
   /// The cluster's current resourceVersion (the global counter of writes).

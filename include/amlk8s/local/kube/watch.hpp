@@ -49,7 +49,8 @@ class watch_stream {
   std::vector<std::string> poll(std::size_t max = std::numeric_limits<std::size_t>::max());
 
   /// Sets the function called after a write that may concern this watch. It runs on the writing
-  /// thread with no lock held, so it should only schedule a poll (e.g. post to an executor).
+  /// thread without the server's lock, so it may poll, but it should only schedule work (e.g. post
+  /// to an executor). Once the stream is destroyed it is not called again.
   void on_ready(std::function<void()> notify);
 
   /// True once the stream has nothing more to say: after an ERROR event (410 Expired) has been
