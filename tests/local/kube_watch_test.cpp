@@ -168,6 +168,7 @@ TEST(KubeWatch, TableWatchEventsCarryOneRowTables) {
   auto rv = std::to_string(s.api.resource_version());
   auto reply = s.api.serve(make(verb::get, it_path + "?resourceVersion=" + rv + "&watch=true", {}, {}, table_accept));
   ASSERT_TRUE(reply.stream);
+  EXPECT_EQ(reply.response.headers.get("Content-Type"), "application/json;as=Table;v=v1;g=meta.k8s.io");
   ASSERT_EQ(s.post(it_path, instance_type("a")).status, 201);
   auto seen = events(*reply.stream);
   ASSERT_EQ(seen.size(), 1u);

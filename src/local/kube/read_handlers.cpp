@@ -111,7 +111,9 @@ reply list_or_watch(resource_request& r) {
     out.stream = open_watch(r.state, r.type, q);
     out.response.status = 200;
     out.response.reason = "OK";
-    out.response.headers.set("Content-Type", std::string(wire::json_type));
+    // A Table watch says so in its Content-Type, as for a Table list: kubectl 1.27 prints no
+    // event otherwise (newer ones do).
+    out.response.headers.set("Content-Type", std::string(table ? table_content_type(*table) : wire::json_type));
     out.response.headers.set("Cache-Control", "no-cache, private");
     return out;
   }
