@@ -2,6 +2,7 @@
 
 #include "registry.hpp"
 #include "status.hpp"
+#include "wire.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -259,7 +260,7 @@ field_selector field_selector::parse(std::string_view text, const resource_type&
     bool supported = t.field == "metadata.name" || t.field == "metadata.namespace" ||
                      std::find(type.field_labels.begin(), type.field_labels.end(), t.field) != type.field_labels.end();
     // §2.7: an unsupported field is a 400 with this message.
-    if (!supported) throw bad_request("field label not supported: " + t.field);
+    if (!supported) throw bad_request(std::string(wire::field_not_supported_prefix) + t.field);
     sel.terms_.push_back(std::move(t));
   }
   return sel;

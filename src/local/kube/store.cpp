@@ -214,7 +214,7 @@ boost::json::object create_object(api_server::state& s, const resource_type& typ
   std::string ns = string_of(meta, "namespace");
   if (type.namespaced) {
     if (!url_ns.empty() && !ns.empty() && ns != url_ns)
-      throw bad_request("the namespace of the provided object does not match the namespace sent on the request");
+      throw bad_request(std::string(wire::namespace_mismatch_message));
     if (!url_ns.empty()) ns = std::string(url_ns);
     if (ns.empty()) ns = "default";
     meta["namespace"] = ns;
@@ -226,7 +226,7 @@ boost::json::object create_object(api_server::state& s, const resource_type& typ
   if (name.empty()) {
     auto prefix = string_of(meta, "generateName");
     if (prefix.empty())
-      throw invalid(type, "", {{"FieldValueRequired", required_value("name or generateName is required"), "metadata.name"}});
+      throw invalid(type, "", {{"FieldValueRequired", required_value(wire::name_required_detail), "metadata.name"}});
     name = prefix + generated_suffix(s);
     meta["name"] = name;
   }
@@ -272,7 +272,7 @@ boost::json::object update_object(api_server::state& s, const resource_type& typ
   if (type.namespaced) {
     auto body_ns = string_of(meta, "namespace");
     if (!body_ns.empty() && body_ns != ns)
-      throw bad_request("the namespace of the provided object does not match the namespace sent on the request");
+      throw bad_request(std::string(wire::namespace_mismatch_message));
     meta["namespace"] = ns;
   } else {
     meta.erase("namespace");

@@ -45,7 +45,7 @@ boost::json::object make_table(const resource_type& type, const std::vector<boos
         condition["type"] = "Completed";
         condition["status"] = "True";
         condition["reason"] = phase;
-        condition["message"] = "The pod has completed successfully.";
+        condition["message"] = phase == "Succeeded" ? "The pod has completed successfully." : "The pod failed.";
         row["conditions"] = boost::json::array{condition};
       }
     }

@@ -46,6 +46,11 @@ inline constexpr std::string_view unsupported_patch_message =
 inline constexpr std::string_view conflict_modified_why =
     "the object has been modified; please apply your changes to the latest version and try again";
 inline constexpr std::string_view rv_required_detail = "must be specified for an update";
+inline constexpr std::string_view name_required_detail = "name or generateName is required";
+inline constexpr std::string_view namespace_mismatch_message =
+    "the namespace of the provided object does not match the namespace sent on the request";
+// §2.7: the prefix of the 400 for a fieldSelector field the kind does not support.
+inline constexpr std::string_view field_not_supported_prefix = "field label not supported: ";
 
 // §2.1: the annotation client-side apply keeps (the server stores it like any other).
 inline constexpr std::string_view last_applied_annotation = "kubectl.kubernetes.io/last-applied-configuration";

@@ -76,9 +76,13 @@ using pod_log_provider = std::function<std::optional<std::string>(std::string_vi
 /// from the start.
 class api_server {
  public:
+  /// A cluster with its initial namespaces and nothing else (add nodes and CRDs as needed).
   explicit api_server(api_server_options options = {});
+  /// Open watch streams keep the state they read alive; they just see no more writes.
   ~api_server();
+  /// Moves the cluster; the moved-from server must not be used.
   api_server(api_server&&) noexcept;
+  /// Moves the cluster; the moved-from server must not be used.
   api_server& operator=(api_server&&) noexcept;
 
   /// Serves one request. A watch request gets its stream: write `response` (status and headers;
@@ -127,6 +131,7 @@ class api_server {
   /// The options this server was made with.
   const api_server_options& options() const noexcept;
 
+  /// The shared state behind the server and its watch streams (defined in the sources).
   struct state;
 
  private:

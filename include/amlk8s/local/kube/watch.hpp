@@ -21,7 +21,7 @@ enum class include_object { none, metadata, object };
 
 /// What to watch. The same fields as the query parameters of a `?watch=true` request.
 struct watch_query {
-  resource_ref resource;
+  resource_ref resource;           ///< what to watch
   std::string ns;                  ///< namespace; empty watches every namespace
   std::string label_selector;      ///< `labelSelector` syntax
   std::string field_selector;      ///< `fieldSelector` syntax
@@ -31,7 +31,7 @@ struct watch_query {
   std::optional<std::chrono::seconds> timeout;  ///< `timeoutSeconds`: the server ends the stream then
   bool as_table = false;           ///< events carry one-row Tables (kubectl -w asks for them)
   std::string table_api_version = "meta.k8s.io/v1";  ///< meta.k8s.io/v1 or v1beta1
-  include_object table_object = include_object::metadata;
+  include_object table_object = include_object::metadata;  ///< `includeObject` for Table rows
 };
 
 /// An open watch. Pull-based: the server calls poll() when on_ready() fires or when it likes.
