@@ -47,7 +47,7 @@ TEST(StaticTokenCredential, HandsOutItsTokenAsync) {
   asio::io_context ioc;
   auth::access_token t{auth::secret_string(std::string("static-1")), std::chrono::system_clock::now() + 1h, std::nullopt};
   auth::static_token_credential cred(ioc.get_executor(), t);
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_FALSE(r.ec);
   EXPECT_EQ(r.token.token.reveal(), "static-1");
 }

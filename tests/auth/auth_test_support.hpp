@@ -25,7 +25,7 @@
 #include <utility>
 #include <vector>
 
-namespace amlk8s::test {
+namespace amlk8s::auth_test {
 
 namespace asio = boost::asio;
 
@@ -297,4 +297,4 @@ inline http::response entra_token(std::string token = "tok-1", int expires_in = 
                                 R"(,"ext_expires_in":3599,"access_token":")" + token + "\"}");
 }
 
-}  // namespace amlk8s::test
+}  // namespace amlk8s::auth_test

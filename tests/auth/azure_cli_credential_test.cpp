@@ -13,10 +13,10 @@ using namespace std::chrono_literals;
 
 // A stand-in for `az`, first on PATH: records its arguments one per line and prints what the test says.
 struct cli_fixture : ::testing::Test {
-  test::env_guard env = test::clean_auth_env();
+  auth_test::env_guard env = auth_test::clean_auth_env();
   asio::io_context ioc;
-  test::temp_dir bin;
-  std::optional<test::env_guard> path;
+  auth_test::temp_dir bin;
+  std::optional<auth_test::env_guard> path;
 
   void fake_az(const std::string& stdout_text, const std::string& stderr_text = "", int exit_code = 0,
                const std::string& before = "") {
@@ -42,7 +42,7 @@ TEST_F(cli_fixture, RunsAzWithArgumentsAndParsesExpiresOn) {
   fake_az(R"({"accessToken":"cli-token","expiresOn":"2030-01-01 00:00:00.000000","expires_on":1900000000,)"
           R"("subscription":"sub","tenant":"t","tokenType":"Bearer"})");
   auth::azure_cli_credential cred(ioc.get_executor());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "cli-token");
   EXPECT_EQ(r.token.expires_on, std::chrono::system_clock::time_point(1900000000s));
@@ -55,7 +55,7 @@ TEST_F(cli_fixture, PassesTheTenant) {
   auth::azure_cli_options o;
   o.tenant_id = "contoso.onmicrosoft.com";
   auth::azure_cli_credential cred(ioc.get_executor(), o);
-  EXPECT_FALSE(test::get_token(cred, ioc).ec);
+  EXPECT_FALSE(auth_test::get_token(cred, ioc).ec);
   auto a = args();
   ASSERT_EQ(a.size(), 8u);
   EXPECT_EQ(a[6], "--tenant");
@@ -63,11 +63,11 @@ TEST_F(cli_fixture, PassesTheTenant) {
 }
 
 TEST_F(cli_fixture, FallsBackToLocalExpiresOn) {
-  test::env_guard tz{{"TZ", "UTC"}};
+  auth_test::env_guard tz{{"TZ", "UTC"}};
   tzset();
   fake_az(R"({"accessToken":"cli-token","expiresOn":"2030-03-17 10:00:00.123456"})");
   auth::azure_cli_credential cred(ioc.get_executor());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.expires_on, std::chrono::system_clock::time_point(1899972000s));
 }
@@ -76,7 +76,7 @@ TEST_F(cli_fixture, ScopesWithOtherCharactersNeverReachTheCommandLine) {
   fake_az(R"({"accessToken":"x","expires_on":1900000000})");
   auth::azure_cli_credential cred(ioc.get_executor());
   for (std::string scope : {"https://x/.default; rm -rf /", "--query=x", "$(id)", "a b"}) {
-    auto r = test::get_token(cred, ioc, {scope});
+    auto r = auth_test::get_token(cred, ioc, {scope});
     EXPECT_EQ(r.ec, make_error_code(errc::invalid_argument)) << scope;
   }
   EXPECT_FALSE(std::filesystem::exists(bin.path() / "args"));
@@ -85,7 +85,7 @@ TEST_F(cli_fixture, ScopesWithOtherCharactersNeverReachTheCommandLine) {
 TEST_F(cli_fixture, NotLoggedInIsUnavailable) {
   fake_az("", "ERROR: Please run 'az login' to setup account.", 1);
   auth::azure_cli_credential cred(ioc.get_executor());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::precondition_failed));
   EXPECT_NE(r.diag.client_message.find("az login"), std::string::npos) << r.diag.client_message;
 }
@@ -94,7 +94,7 @@ TEST_F(cli_fixture, OtherFailuresAreTruncatedAndScrubbed) {
   fake_az("eyJhbGciOiJSUzI1NiJ9.stdout.token", "ERROR: AADSTS50076 token eyJ0eXAiOiJKV1QifQ.e30.c2ln " + std::string(400, 'x'),
           2);
   auth::azure_cli_credential cred(ioc.get_executor());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
   auto text = r.diag.to_string();
   EXPECT_NE(text.find("AADSTS50076"), std::string::npos) << text;
@@ -106,7 +106,7 @@ TEST_F(cli_fixture, OtherFailuresAreTruncatedAndScrubbed) {
 TEST_F(cli_fixture, OutputThatIsNotATokenIsNotEchoed) {
   fake_az("accessToken=supersecretvalue");
   auth::azure_cli_credential cred(ioc.get_executor());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::protocol_error));
   EXPECT_EQ(r.diag.to_string().find("supersecret"), std::string::npos);
 }
@@ -117,15 +117,15 @@ TEST_F(cli_fixture, SlowAzIsKilledAtTheTimeout) {
   o.timeout = 200ms;
   auth::azure_cli_credential cred(ioc.get_executor(), o);
   auto start = std::chrono::steady_clock::now();
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::timeout));
   EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
 }
 
 TEST_F(cli_fixture, MissingAzIsUnavailable) {
-  test::env_guard no_az{{"PATH", bin.path().string()}};
+  auth_test::env_guard no_az{{"PATH", bin.path().string()}};
   auth::azure_cli_credential cred(ioc.get_executor());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::precondition_failed));
   EXPECT_NE(r.diag.client_message.find("not on PATH"), std::string::npos);
 }
@@ -137,9 +137,9 @@ TEST_F(cli_fixture, TokenIsCached) {
                              .count()) +
           "}");
   auth::azure_cli_credential cred(ioc.get_executor());
-  EXPECT_FALSE(test::get_token(cred, ioc).ec);
+  EXPECT_FALSE(auth_test::get_token(cred, ioc).ec);
   std::filesystem::remove(bin.path() / "args");
-  EXPECT_FALSE(test::get_token(cred, ioc).ec);
+  EXPECT_FALSE(auth_test::get_token(cred, ioc).ec);
   EXPECT_FALSE(std::filesystem::exists(bin.path() / "args"));
 }
 

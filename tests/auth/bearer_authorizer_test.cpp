@@ -9,9 +9,9 @@ using namespace amlk8s;
 namespace asio = boost::asio;
 
 struct bearer_fixture : ::testing::Test {
-  test::env_guard env = test::clean_auth_env();
+  auth_test::env_guard env = auth_test::clean_auth_env();
   asio::io_context ioc;
-  test::fake_sender sender{ioc};
+  auth_test::fake_sender sender{ioc};
   std::shared_ptr<auth::client_secret_credential> cred = std::make_shared<auth::client_secret_credential>(
       sender, "tenant-1", "app-1", auth::secret_string(std::string("s3cret")));
   auth::bearer_authorizer authorizer{cred, {"https://management.azure.com/.default"}};
@@ -28,17 +28,17 @@ struct bearer_fixture : ::testing::Test {
 };
 
 TEST_F(bearer_fixture, SuppliesTheBearerHeaderValue) {
-  sender.push(test::entra_token("arm-token"));
+  sender.push(auth_test::entra_token("arm-token"));
   diagnostics diag;
   auto [ec, value] = authorize(diag);
   EXPECT_FALSE(ec);
   EXPECT_EQ(value, "Bearer arm-token");
-  EXPECT_EQ(test::form_field(sender.requests().at(0).body, "scope"), "https://management.azure.com/.default");
+  EXPECT_EQ(auth_test::form_field(sender.requests().at(0).body, "scope"), "https://management.azure.com/.default");
 }
 
 TEST_F(bearer_fixture, InvalidateDropsTheCachedToken) {
-  sender.push(test::entra_token("first"));
-  sender.push(test::entra_token("second"));
+  sender.push(auth_test::entra_token("first"));
+  sender.push(auth_test::entra_token("second"));
   diagnostics diag;
   EXPECT_EQ(authorize(diag).second, "Bearer first");
   EXPECT_EQ(authorize(diag).second, "Bearer first");
@@ -48,7 +48,7 @@ TEST_F(bearer_fixture, InvalidateDropsTheCachedToken) {
 }
 
 TEST_F(bearer_fixture, FailureCarriesTheCredentialsDiagnostics) {
-  sender.push(test::json_response(401, R"({"error":"invalid_client","error_description":"AADSTS7000215"})"));
+  sender.push(auth_test::json_response(401, R"({"error":"invalid_client","error_description":"AADSTS7000215"})"));
   diagnostics diag;
   auto [ec, value] = authorize(diag);
   EXPECT_EQ(ec, make_error_code(errc::authentication_failed));

@@ -41,10 +41,10 @@ TEST(ChainedTokenCredential, SkipsUnavailableAndRemembersTheWinner) {
   auto b = std::make_shared<scripted_credential>(ioc, "B", errc::precondition_failed, "B is not here");
   auto c = std::make_shared<scripted_credential>(ioc, "C", errc::ok);
   auth::chained_token_credential chain({a, b, c});
-  auto r = test::get_token(chain, ioc);
+  auto r = auth_test::get_token(chain, ioc);
   ASSERT_FALSE(r.ec);
   EXPECT_EQ(r.token.token.reveal(), "C-token");
-  test::get_token(chain, ioc);
+  auth_test::get_token(chain, ioc);
   EXPECT_EQ(a->calls, 1);
   EXPECT_EQ(b->calls, 1);
   EXPECT_EQ(c->calls, 2);
@@ -56,7 +56,7 @@ TEST(ChainedTokenCredential, StopsAtARealFailure) {
   auto b = std::make_shared<scripted_credential>(ioc, "B", errc::authentication_failed, "B was refused");
   auto c = std::make_shared<scripted_credential>(ioc, "C", errc::ok);
   auth::chained_token_credential chain({a, b, c}, "MyChain");
-  auto r = test::get_token(chain, ioc);
+  auto r = auth_test::get_token(chain, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
   EXPECT_EQ(c->calls, 0);
   EXPECT_EQ(r.diag.client_message, "MyChain stopped at B: B was refused\nskipped before it:\n- A is not here\n");
@@ -67,7 +67,7 @@ TEST(ChainedTokenCredential, AllUnavailableListsEveryReason) {
   auth::chained_token_credential chain(
       {std::make_shared<scripted_credential>(ioc, "A", errc::invalid_argument, "no settings"),
        std::make_shared<scripted_credential>(ioc, "B", errc::precondition_failed, "no endpoint")});
-  auto r = test::get_token(chain, ioc);
+  auto r = auth_test::get_token(chain, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
   EXPECT_EQ(r.diag.client_message,
             "ChainedTokenCredential could not get a token from any credential:\n- A: no settings\n- B: no endpoint");

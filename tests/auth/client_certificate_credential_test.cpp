@@ -93,11 +93,11 @@ bool is_guid_v4(const std::string& s) {
 }
 
 struct certificate_fixture : ::testing::Test {
-  test::env_guard env = test::clean_auth_env();
+  auth_test::env_guard env = auth_test::clean_auth_env();
   asio::io_context ioc;
-  test::fake_sender sender{ioc};
-  test::fake_clock clock;
-  test::temp_dir dir;
+  auth_test::fake_sender sender{ioc};
+  auth_test::fake_clock clock;
+  auth_test::temp_dir dir;
   static inline test_cert* cert = nullptr;
 
   static void SetUpTestSuite() { cert = new test_cert(); }
@@ -116,14 +116,14 @@ struct certificate_fixture : ::testing::Test {
 TEST_F(certificate_fixture, AssertionIsAnRs256JwtWithThumbprintAndClaims) {
   auto path = dir.write("cert.pem", cert->pem());
   auth::client_certificate_credential cred(sender, "tenant-1", "app-1", path.string(), options());
-  sender.push(test::entra_token("tok-c"));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token("tok-c"));
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "tok-c");
 
   auto req = sender.requests().at(0);
   EXPECT_TRUE(req.body_is_secret);
-  auto fields = test::parse_form(req.body);
+  auto fields = auth_test::parse_form(req.body);
   ASSERT_EQ(fields.size(), 5u);
   EXPECT_EQ(fields[0], (std::pair<std::string, std::string>{"grant_type", "client_credentials"}));
   EXPECT_EQ(fields[1], (std::pair<std::string, std::string>{"client_assertion_type",
@@ -171,11 +171,11 @@ TEST_F(certificate_fixture, EachRequestGetsANewJti) {
   auth::client_certificate_options o = options();
   o.certificate_pem = auth::secret_string(cert->pem());
   auth::client_certificate_credential cred(sender, "tenant-1", "app-1", "", o);
-  sender.set_fallback([](const http::request&) { return test::answer{test::entra_token(), {}}; });
-  test::get_token(cred, ioc, {"a/.default"});
-  test::get_token(cred, ioc, {"b/.default"});
+  sender.set_fallback([](const http::request&) { return auth_test::answer{auth_test::entra_token(), {}}; });
+  auth_test::get_token(cred, ioc, {"a/.default"});
+  auth_test::get_token(cred, ioc, {"b/.default"});
   auto jti = [](const http::request& r) {
-    auto jwt = *test::form_field(r.body, "client_assertion");
+    auto jwt = *auth_test::form_field(r.body, "client_assertion");
     auto dot1 = jwt.find('.');
     auto dot2 = jwt.find('.', dot1 + 1);
     return std::string(boost::json::parse(b64url_decode(jwt.substr(dot1 + 1, dot2 - dot1 - 1))).at("jti").as_string());
@@ -188,9 +188,9 @@ TEST_F(certificate_fixture, SendsTheChainWhenAsked) {
   o.certificate_pem = auth::secret_string(cert->pem());
   o.send_certificate_chain = true;
   auth::client_certificate_credential cred(sender, "tenant-1", "app-1", "", o);
-  sender.push(test::entra_token());
-  test::get_token(cred, ioc);
-  auto jwt = *test::form_field(sender.requests()[0].body, "client_assertion");
+  sender.push(auth_test::entra_token());
+  auth_test::get_token(cred, ioc);
+  auto jwt = *auth_test::form_field(sender.requests()[0].body, "client_assertion");
   auto header = boost::json::parse(b64url_decode(jwt.substr(0, jwt.find('.')))).as_object();
   auto der = cert->der();
   std::string b64(4 * ((der.size() + 2) / 3) + 1, '\0');
@@ -212,8 +212,8 @@ TEST_F(certificate_fixture, EncryptedKeyNeedsItsPassword) {
   auto o = options();
   o.password = auth::secret_string(std::string("pem-pass-1"));
   auth::client_certificate_credential cred(sender, "tenant-1", "app-1", path.string(), o);
-  sender.push(test::entra_token("tok-enc"));
-  EXPECT_EQ(test::get_token(cred, ioc).token.token.reveal(), "tok-enc");
+  sender.push(auth_test::entra_token("tok-enc"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc).token.token.reveal(), "tok-enc");
 }
 
 TEST_F(certificate_fixture, UnusablePemIsRejectedWithoutQuotingIt) {
@@ -234,14 +234,14 @@ TEST_F(certificate_fixture, EntraErrorDoesNotEchoTheAssertion) {
   o.certificate_pem = auth::secret_string(cert->pem());
   auth::client_certificate_credential cred(sender, "tenant-1", "app-1", "", o);
   sender.set_fallback([](const http::request& req) {
-    auto assertion = *test::form_field(req.body, "client_assertion");
-    return test::answer{test::json_response(400, R"({"error":"invalid_client","error_description":"bad assertion )" +
+    auto assertion = *auth_test::form_field(req.body, "client_assertion");
+    return auth_test::answer{auth_test::json_response(400, R"({"error":"invalid_client","error_description":"bad assertion )" +
                                                      assertion + "\"}"),
                         {}};
   });
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
-  auto assertion = *test::form_field(sender.requests()[0].body, "client_assertion");
+  auto assertion = *auth_test::form_field(sender.requests()[0].body, "client_assertion");
   auto text = r.diag.to_string();
   EXPECT_NE(text.find("bad assertion"), std::string::npos) << text;
   EXPECT_EQ(text.find(assertion.substr(assertion.rfind('.') + 1)), std::string::npos) << text;

@@ -11,10 +11,10 @@ using namespace std::chrono_literals;
 constexpr const char* secret = "s3cr&t=Value~xyz";
 
 struct client_secret_fixture : ::testing::Test {
-  test::env_guard env = test::clean_auth_env();
+  auth_test::env_guard env = auth_test::clean_auth_env();
   asio::io_context ioc;
-  test::fake_sender sender{ioc};
-  test::fake_clock clock;
+  auth_test::fake_sender sender{ioc};
+  auth_test::fake_clock clock;
 
   auth::client_secret_credential make(std::string tenant = "tenant-1", auth::client_secret_options o = {}) {
     if (!o.cache) o.cache = auth::token_cache::create({300s, 30s, clock.fn()});
@@ -24,8 +24,8 @@ struct client_secret_fixture : ::testing::Test {
 
 TEST_F(client_secret_fixture, PostsTheSecretFormToTheV2Endpoint) {
   auto cred = make();
-  sender.push(test::entra_token("tok-1", 3599));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token("tok-1", 3599));
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "tok-1");
   EXPECT_EQ(r.token.expires_on, clock.now() + 3599s);
@@ -42,33 +42,33 @@ TEST_F(client_secret_fixture, PostsTheSecretFormToTheV2Endpoint) {
 
 TEST_F(client_secret_fixture, MultipleScopesAreSpaceSeparated) {
   auto cred = make();
-  sender.push(test::entra_token());
-  test::get_token(cred, ioc, {"api://a/read", "api://a/write"});
-  EXPECT_EQ(test::form_field(sender.requests().front().body, "scope"), "api://a/read api://a/write");
+  sender.push(auth_test::entra_token());
+  auth_test::get_token(cred, ioc, {"api://a/read", "api://a/write"});
+  EXPECT_EQ(auth_test::form_field(sender.requests().front().body, "scope"), "api://a/read api://a/write");
 }
 
 TEST_F(client_secret_fixture, AuthorityHostFromEnvironmentMayBeLoopbackHttp) {
-  test::env_guard authority{{"AZURE_AUTHORITY_HOST", "http://127.0.0.1:8443/"}};
+  auth_test::env_guard authority{{"AZURE_AUTHORITY_HOST", "http://127.0.0.1:8443/"}};
   auto cred = make();
-  sender.push(test::entra_token());
-  test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token());
+  auth_test::get_token(cred, ioc);
   EXPECT_EQ(sender.requests().front().url, "http://127.0.0.1:8443/tenant-1/oauth2/v2.0/token");
 }
 
 TEST_F(client_secret_fixture, OptionOverridesEnvironmentAuthority) {
-  test::env_guard authority{{"AZURE_AUTHORITY_HOST", "https://login.example.org"}};
+  auth_test::env_guard authority{{"AZURE_AUTHORITY_HOST", "https://login.example.org"}};
   auth::client_secret_options o;
   o.authority_host = "https://login.microsoftonline.us/";
   auto cred = make("tenant-1", o);
-  sender.push(test::entra_token());
-  test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token());
+  auth_test::get_token(cred, ioc);
   EXPECT_EQ(sender.requests().front().url, "https://login.microsoftonline.us/tenant-1/oauth2/v2.0/token");
 }
 
 TEST_F(client_secret_fixture, AdfsUsesTheV1Path) {
   auto cred = make("adfs");
-  sender.push(test::entra_token());
-  test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token());
+  auth_test::get_token(cred, ioc);
   EXPECT_EQ(sender.requests().front().url, "https://login.microsoftonline.com/adfs/oauth2/token");
 }
 
@@ -93,12 +93,12 @@ TEST_F(client_secret_fixture, InvalidSettingsAreRejectedAtConstruction) {
 
 TEST_F(client_secret_fixture, EntraErrorFillsDiagnosticsWithoutTheSecret) {
   auto cred = make();
-  sender.push(test::json_response(
+  sender.push(auth_test::json_response(
       401,
       std::string(R"({"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided: )") +
           secret + R"( eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln","error_codes":[7000215],)" +
           R"("trace_id":"trace-1","correlation_id":"corr-1"})"));
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
   EXPECT_EQ(r.diag.http_status, 401);
   EXPECT_EQ(r.diag.service_code, "invalid_client");
@@ -114,39 +114,39 @@ TEST_F(client_secret_fixture, EntraErrorFillsDiagnosticsWithoutTheSecret) {
 TEST_F(client_secret_fixture, TransportFailureNamesTheEndpoint) {
   auto cred = make();
   sender.push_error(errc::transport_error);
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::transport_error));
   EXPECT_NE(r.diag.client_message.find("https://login.microsoftonline.com/tenant-1/oauth2/v2.0/token"), std::string::npos);
 }
 
 TEST_F(client_secret_fixture, ThrottlingIsReportedAsThrottled) {
   auto cred = make();
-  sender.push(test::json_response(429, R"({"error":"too_many_requests"})"));
-  EXPECT_EQ(test::get_token(cred, ioc).ec, make_error_code(errc::throttled));
+  sender.push(auth_test::json_response(429, R"({"error":"too_many_requests"})"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc).ec, make_error_code(errc::throttled));
 }
 
 TEST_F(client_secret_fixture, AnswerWithoutTokenIsAProtocolErrorThatDoesNotEchoTheBody) {
   auto cred = make();
-  sender.push(test::json_response(200, R"({"token":"not-the-right-field-secretish"})"));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::json_response(200, R"({"token":"not-the-right-field-secretish"})"));
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::protocol_error));
   EXPECT_EQ(r.diag.to_string().find("secretish"), std::string::npos);
 }
 
 TEST_F(client_secret_fixture, ExpiresOnFormatsAreAccepted) {
   auto cred = make();
-  sender.push(test::json_response(200, R"({"access_token":"a","expires_on":"1900000000"})"));
-  EXPECT_EQ(test::get_token(cred, ioc, {"s1"}).token.expires_on, std::chrono::system_clock::time_point(1900000000s));
-  sender.push(test::json_response(200, R"({"access_token":"b","expires_on":"2030-03-17T10:00:00Z"})"));
-  EXPECT_EQ(test::get_token(cred, ioc, {"s2"}).token.expires_on, std::chrono::system_clock::time_point(1899972000s));
-  sender.push(test::json_response(200, R"({"access_token":"c","expires_on":"2030-03-17T12:00:00.5+02:00"})"));
-  EXPECT_EQ(test::get_token(cred, ioc, {"s3"}).token.expires_on, std::chrono::system_clock::time_point(1899972000s));
-  sender.push(test::json_response(200, R"({"access_token":"d","expires_on":"Sun, 17 Mar 2030 10:00:00 GMT"})"));
-  EXPECT_EQ(test::get_token(cred, ioc, {"s4"}).token.expires_on, std::chrono::system_clock::time_point(1899972000s));
-  sender.push(test::json_response(200, R"({"access_token":"e","expires_in":"3599"})"));
-  EXPECT_EQ(test::get_token(cred, ioc, {"s5"}).token.expires_on, clock.now() + 3599s);
-  sender.push(test::json_response(200, R"({"access_token":"f","expires_on":"soon"})"));
-  EXPECT_EQ(test::get_token(cred, ioc, {"s6"}).ec, make_error_code(errc::protocol_error));
+  sender.push(auth_test::json_response(200, R"({"access_token":"a","expires_on":"1900000000"})"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc, {"s1"}).token.expires_on, std::chrono::system_clock::time_point(1900000000s));
+  sender.push(auth_test::json_response(200, R"({"access_token":"b","expires_on":"2030-03-17T10:00:00Z"})"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc, {"s2"}).token.expires_on, std::chrono::system_clock::time_point(1899972000s));
+  sender.push(auth_test::json_response(200, R"({"access_token":"c","expires_on":"2030-03-17T12:00:00.5+02:00"})"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc, {"s3"}).token.expires_on, std::chrono::system_clock::time_point(1899972000s));
+  sender.push(auth_test::json_response(200, R"({"access_token":"d","expires_on":"Sun, 17 Mar 2030 10:00:00 GMT"})"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc, {"s4"}).token.expires_on, std::chrono::system_clock::time_point(1899972000s));
+  sender.push(auth_test::json_response(200, R"({"access_token":"e","expires_in":"3599"})"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc, {"s5"}).token.expires_on, clock.now() + 3599s);
+  sender.push(auth_test::json_response(200, R"({"access_token":"f","expires_on":"soon"})"));
+  EXPECT_EQ(auth_test::get_token(cred, ioc, {"s6"}).ec, make_error_code(errc::protocol_error));
 }
 
 }  // namespace

@@ -11,11 +11,11 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 struct dac_fixture : ::testing::Test {
-  test::env_guard env = test::clean_auth_env();
-  test::temp_dir bin;  // an empty PATH folder: no az unless a test puts one there
-  test::env_guard path{{"PATH", bin.path().string()}};
+  auth_test::env_guard env = auth_test::clean_auth_env();
+  auth_test::temp_dir bin;  // an empty PATH folder: no az unless a test puts one there
+  auth_test::env_guard path{{"PATH", bin.path().string()}};
   asio::io_context ioc;
-  test::fake_sender sender{ioc};
+  auth_test::fake_sender sender{ioc};
 
   auth::default_azure_credential_options options() {
     auth::default_azure_credential_options o;
@@ -46,30 +46,30 @@ TEST_F(dac_fixture, OrderIsEnvironmentWorkloadManagedIdentityCli) {
 
 TEST_F(dac_fixture, TokenCredentialsSelectsDevProdOrOne) {
   {
-    test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "dev"}};
+    auth_test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "dev"}};
     EXPECT_EQ(auth::default_azure_credential(sender, options()).credentials().size(), 4u);
   }
   {
-    test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "prod"}};
+    auth_test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "prod"}};
     auth::default_azure_credential cred(sender, options());
     EXPECT_EQ(names(cred), (std::vector<std::string>{"EnvironmentCredential", "WorkloadIdentityCredential",
                                                      "ManagedIdentityCredential"}));
   }
   {
-    test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "  azureclicredential "}};
+    auth_test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "  azureclicredential "}};
     auth::default_azure_credential cred(sender, options());
     EXPECT_EQ(names(cred), (std::vector<std::string>{"AzureCliCredential"}));
   }
   {
     auto o = options();
     o.token_credentials = "WorkloadIdentityCredential";
-    test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "prod"}};
+    auth_test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "prod"}};
     EXPECT_EQ(names(auth::default_azure_credential(sender, o)), (std::vector<std::string>{"WorkloadIdentityCredential"}));
   }
 }
 
 TEST_F(dac_fixture, UnknownSelectionIsRejectedByName) {
-  test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "SharedTokenCacheCredential"}};
+  auth_test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "SharedTokenCacheCredential"}};
   try {
     auth::default_azure_credential cred(sender, options());
     ADD_FAILURE() << "expected amlk8s::error";
@@ -81,9 +81,9 @@ TEST_F(dac_fixture, UnknownSelectionIsRejectedByName) {
 }
 
 TEST_F(dac_fixture, FailureListsWhyEachCredentialDidNotGiveAToken) {
-  sender.set_fallback([](const http::request&) { return test::answer{{}, make_error_code(errc::transport_error)}; });
+  sender.set_fallback([](const http::request&) { return auth_test::answer{{}, make_error_code(errc::transport_error)}; });
   auth::default_azure_credential cred(sender, options());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
   auto text = r.diag.to_string();
   for (const char* part : {"DefaultAzureCredential", "EnvironmentCredential", "AZURE_TENANT_ID", "WorkloadIdentityCredential",
@@ -95,23 +95,23 @@ TEST_F(dac_fixture, FailureListsWhyEachCredentialDidNotGiveAToken) {
 }
 
 TEST_F(dac_fixture, EnvironmentSecretWinsAndIsRemembered) {
-  test::env_guard vars{{"AZURE_TENANT_ID", "tenant-e"}, {"AZURE_CLIENT_ID", "client-e"}, {"AZURE_CLIENT_SECRET", "env-secret-1"}};
+  auth_test::env_guard vars{{"AZURE_TENANT_ID", "tenant-e"}, {"AZURE_CLIENT_ID", "client-e"}, {"AZURE_CLIENT_SECRET", "env-secret-1"}};
   auth::default_azure_credential cred(sender, options());
-  sender.push(test::entra_token("env-tok"));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token("env-tok"));
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "env-tok");
   EXPECT_EQ(sender.requests().at(0).url, "https://login.microsoftonline.com/tenant-e/oauth2/v2.0/token");
-  EXPECT_EQ(test::get_token(cred, ioc).token.token.reveal(), "env-tok");
+  EXPECT_EQ(auth_test::get_token(cred, ioc).token.token.reveal(), "env-tok");
   EXPECT_EQ(sender.count(), 1u);
 }
 
 TEST_F(dac_fixture, AnAvailableCredentialThatFailsStopsTheChain) {
-  test::env_guard vars{{"AZURE_TENANT_ID", "tenant-e"}, {"AZURE_CLIENT_ID", "client-e"}, {"AZURE_CLIENT_SECRET", "env-secret-1"}};
+  auth_test::env_guard vars{{"AZURE_TENANT_ID", "tenant-e"}, {"AZURE_CLIENT_ID", "client-e"}, {"AZURE_CLIENT_SECRET", "env-secret-1"}};
   fake_az("cli-token");
   auth::default_azure_credential cred(sender, options());
-  sender.push(test::json_response(401, R"({"error":"invalid_client","error_description":"AADSTS7000215: bad secret env-secret-1"})"));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::json_response(401, R"({"error":"invalid_client","error_description":"AADSTS7000215: bad secret env-secret-1"})"));
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
   auto text = r.diag.to_string();
   EXPECT_NE(text.find("stopped at EnvironmentCredential"), std::string::npos) << text;
@@ -122,42 +122,42 @@ TEST_F(dac_fixture, AnAvailableCredentialThatFailsStopsTheChain) {
 
 TEST_F(dac_fixture, FallsThroughToTheCli) {
   fake_az("cli-token");
-  sender.set_fallback([](const http::request&) { return test::answer{{}, make_error_code(errc::transport_error)}; });
+  sender.set_fallback([](const http::request&) { return auth_test::answer{{}, make_error_code(errc::transport_error)}; });
   auth::default_azure_credential cred(sender, options());
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "cli-token");
 }
 
 TEST_F(dac_fixture, ManagedIdentityChosenAloneIsNotProbed) {
-  test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "ManagedIdentityCredential"}};
+  auth_test::env_guard sel{{"AZURE_TOKEN_CREDENTIALS", "ManagedIdentityCredential"}};
   auth::default_azure_credential cred(sender, options());
   sender.push_error(errc::transport_error);
-  sender.push(test::json_response(200, R"({"access_token":"mi-tok","expires_in":"3599"})"));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::json_response(200, R"({"access_token":"mi-tok","expires_in":"3599"})"));
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "mi-tok");
   EXPECT_EQ(sender.count(), 2u);
 }
 
 TEST_F(dac_fixture, ManagedIdentityUsesAzureClientIdByDefault) {
-  test::env_guard vars{{"AZURE_CLIENT_ID", "uami-1"}, {"AZURE_TOKEN_CREDENTIALS", "ManagedIdentityCredential"}};
+  auth_test::env_guard vars{{"AZURE_CLIENT_ID", "uami-1"}, {"AZURE_TOKEN_CREDENTIALS", "ManagedIdentityCredential"}};
   auth::default_azure_credential cred(sender, options());
-  sender.push(test::json_response(200, R"({"access_token":"mi-tok","expires_in":"3599"})"));
-  test::get_token(cred, ioc);
+  sender.push(auth_test::json_response(200, R"({"access_token":"mi-tok","expires_in":"3599"})"));
+  auth_test::get_token(cred, ioc);
   EXPECT_TRUE(sender.requests().at(0).url.ends_with("&client_id=uami-1")) << sender.requests().at(0).url;
 }
 
 TEST_F(dac_fixture, WorkloadIdentityInThePod) {
-  test::temp_dir tokens;
+  auth_test::temp_dir tokens;
   auto file = tokens.write("azure-identity-token", "projected-sa-token");
-  test::env_guard vars{{"AZURE_TENANT_ID", "tenant-w"},
+  auth_test::env_guard vars{{"AZURE_TENANT_ID", "tenant-w"},
                        {"AZURE_CLIENT_ID", "client-w"},
                        {"AZURE_FEDERATED_TOKEN_FILE", file.string()},
                        {"AZURE_AUTHORITY_HOST", "http://localhost:7443"}};
   auth::default_azure_credential cred(sender, options());
-  sender.push(test::entra_token("wi-tok"));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token("wi-tok"));
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "wi-tok");
   EXPECT_EQ(sender.requests().at(0).url, "http://localhost:7443/tenant-w/oauth2/v2.0/token");

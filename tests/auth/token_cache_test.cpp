@@ -15,8 +15,8 @@ using namespace std::chrono_literals;
 
 struct cache_fixture : ::testing::Test {
   asio::io_context ioc;
-  test::fake_sender sender{ioc};
-  test::fake_clock clock;
+  auth_test::fake_sender sender{ioc};
+  auth_test::fake_clock clock;
   std::shared_ptr<auth::token_cache> cache = auth::token_cache::create({std::chrono::seconds(300), std::chrono::seconds(30), clock.fn()});
 
   std::unique_ptr<auth::client_secret_credential> make() {
@@ -29,48 +29,48 @@ struct cache_fixture : ::testing::Test {
 
 TEST_F(cache_fixture, ServesCachedTokenUntilFiveMinutesBeforeExpiry) {
   auto cred = make();
-  sender.push(test::entra_token("tok-1", 3600));
-  sender.push(test::entra_token("tok-2", 3600));
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
-  EXPECT_EQ(test::get_token(*cred, ioc).token.expires_on, clock.now() + 3600s);
+  sender.push(auth_test::entra_token("tok-1", 3600));
+  sender.push(auth_test::entra_token("tok-2", 3600));
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.expires_on, clock.now() + 3600s);
   clock.advance(3299s);
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
   EXPECT_EQ(sender.count(), 1u);
   clock.advance(2s);  // 299 s left: inside the renewal window
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
   EXPECT_EQ(sender.count(), 2u);
 }
 
 TEST_F(cache_fixture, RenewsAtRefreshIn) {
   auto cred = make();
-  sender.push(test::json_response(200, R"({"access_token":"tok-1","expires_in":3600,"refresh_in":600})"));
-  sender.push(test::entra_token("tok-2", 3600));
-  auto first = test::get_token(*cred, ioc);
+  sender.push(auth_test::json_response(200, R"({"access_token":"tok-1","expires_in":3600,"refresh_in":600})"));
+  sender.push(auth_test::entra_token("tok-2", 3600));
+  auto first = auth_test::get_token(*cred, ioc);
   ASSERT_TRUE(first.token.refresh_on);
   EXPECT_EQ(*first.token.refresh_on, clock.now() + 600s);
   clock.advance(599s);
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
   clock.advance(1s);
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
 }
 
 TEST_F(cache_fixture, LongLivedTokenIsRenewedAtHalfLife) {
   auto cred = make();
-  sender.push(test::entra_token("tok-1", 86400));
-  sender.push(test::entra_token("tok-2", 86400));
-  test::get_token(*cred, ioc);
+  sender.push(auth_test::entra_token("tok-1", 86400));
+  sender.push(auth_test::entra_token("tok-2", 86400));
+  auth_test::get_token(*cred, ioc);
   clock.advance(43199s);
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
   clock.advance(1s);
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
 }
 
 TEST_F(cache_fixture, ConcurrentCallersShareOneRequest) {
   auto cred = make();
-  sender.push(test::entra_token("shared", 3600));
+  sender.push(auth_test::entra_token("shared", 3600));
   sender.hold(true);
   constexpr int callers = 50;
-  std::vector<test::token_result> results(callers);
+  std::vector<auth_test::token_result> results(callers);
   for (auto& r : results) {
     cred->async_get_token({"https://management.azure.com/.default"}, r.diag, [&r](error_code ec, auth::access_token t) {
       r.ec = ec;
@@ -93,7 +93,7 @@ TEST_F(cache_fixture, ConcurrentCallersShareOneRequest) {
 
 TEST_F(cache_fixture, ConcurrentCallersOnManyThreadsShareOneRequest) {
   auto cred = make();
-  sender.push(test::entra_token("shared", 3600));
+  sender.push(auth_test::entra_token("shared", 3600));
   sender.hold(true);
   auto guard = asio::make_work_guard(ioc);
   std::vector<std::thread> runners;
@@ -129,31 +129,31 @@ TEST_F(cache_fixture, ConcurrentCallersOnManyThreadsShareOneRequest) {
 
 TEST_F(cache_fixture, FailedRenewalServesTheOldTokenWhileItIsValid) {
   auto cred = make();
-  sender.push(test::entra_token("tok-1", 3600));
-  test::get_token(*cred, ioc);
+  sender.push(auth_test::entra_token("tok-1", 3600));
+  auth_test::get_token(*cred, ioc);
   clock.advance(3400s);  // in the renewal window, 200 s left
-  sender.push(test::json_response(503, R"({"error":"temporarily_unavailable"})"));
-  auto r = test::get_token(*cred, ioc);
+  sender.push(auth_test::json_response(503, R"({"error":"temporarily_unavailable"})"));
+  auto r = auth_test::get_token(*cred, ioc);
   EXPECT_FALSE(r.ec);
   EXPECT_EQ(r.token.token.reveal(), "tok-1");
   EXPECT_EQ(sender.count(), 2u);
   clock.advance(10s);  // within the 30 s back-off: no new request
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-1");
   EXPECT_EQ(sender.count(), 2u);
   clock.advance(21s);
-  sender.push(test::entra_token("tok-2", 3600));
-  EXPECT_EQ(test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
+  sender.push(auth_test::entra_token("tok-2", 3600));
+  EXPECT_EQ(auth_test::get_token(*cred, ioc).token.token.reveal(), "tok-2");
   EXPECT_EQ(sender.count(), 3u);
 }
 
 TEST_F(cache_fixture, FailureWithoutAValidTokenReachesEveryWaiter) {
   auto cred = make();
-  sender.push(test::entra_token("tok-1", 3600));
-  test::get_token(*cred, ioc);
+  sender.push(auth_test::entra_token("tok-1", 3600));
+  auth_test::get_token(*cred, ioc);
   clock.advance(3600s);  // expired
-  sender.push(test::json_response(503, R"({"error":"temporarily_unavailable","error_description":"try later"})"));
+  sender.push(auth_test::json_response(503, R"({"error":"temporarily_unavailable","error_description":"try later"})"));
   sender.hold(true);
-  test::token_result a, b;
+  auth_test::token_result a, b;
   for (auto* r : {&a, &b}) {
     cred->async_get_token({"https://management.azure.com/.default"}, r->diag, [r](error_code ec, auth::access_token) {
       r->ec = ec;
@@ -174,11 +174,11 @@ TEST_F(cache_fixture, FailureWithoutAValidTokenReachesEveryWaiter) {
 TEST_F(cache_fixture, EntriesArePerCredentialAndScopesAndLeaveWithTheCredential) {
   auto one = make();
   auto two = make();
-  sender.set_fallback([](const http::request&) { return test::answer{test::entra_token("any", 3600), {}}; });
-  test::get_token(*one, ioc);
-  test::get_token(*two, ioc);
-  test::get_token(*one, ioc, {"https://storage.azure.com/.default"});
-  test::get_token(*one, ioc);
+  sender.set_fallback([](const http::request&) { return auth_test::answer{auth_test::entra_token("any", 3600), {}}; });
+  auth_test::get_token(*one, ioc);
+  auth_test::get_token(*two, ioc);
+  auth_test::get_token(*one, ioc, {"https://storage.azure.com/.default"});
+  auth_test::get_token(*one, ioc);
   EXPECT_EQ(sender.count(), 3u);
   EXPECT_EQ(cache->size(), 3u);
   one.reset();
@@ -187,16 +187,16 @@ TEST_F(cache_fixture, EntriesArePerCredentialAndScopesAndLeaveWithTheCredential)
 
 TEST_F(cache_fixture, InvalidateDropsTheToken) {
   auto cred = make();
-  sender.set_fallback([](const http::request&) { return test::answer{test::entra_token("any", 3600), {}}; });
-  test::get_token(*cred, ioc);
+  sender.set_fallback([](const http::request&) { return auth_test::answer{auth_test::entra_token("any", 3600), {}}; });
+  auth_test::get_token(*cred, ioc);
   cred->invalidate({"https://management.azure.com/.default"});
-  test::get_token(*cred, ioc);
+  auth_test::get_token(*cred, ioc);
   EXPECT_EQ(sender.count(), 2u);
 }
 
 TEST_F(cache_fixture, EmptyScopesAreRejectedBeforeAnyRequest) {
   auto cred = make();
-  auto r = test::get_token(*cred, ioc, {});
+  auto r = auth_test::get_token(*cred, ioc, {});
   EXPECT_EQ(r.ec, make_error_code(errc::invalid_argument));
   EXPECT_EQ(sender.count(), 0u);
 }

@@ -9,21 +9,21 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 
 struct workload_fixture : ::testing::Test {
-  test::env_guard env = test::clean_auth_env();
+  auth_test::env_guard env = auth_test::clean_auth_env();
   asio::io_context ioc;
-  test::fake_sender sender{ioc};
-  test::temp_dir dir;
+  auth_test::fake_sender sender{ioc};
+  auth_test::temp_dir dir;
 };
 
 TEST_F(workload_fixture, ExchangesTheProjectedTokenFromTheEnvironment) {
   auto file = dir.write("token", "federated-assertion-1\n");
-  test::env_guard vars{{"AZURE_TENANT_ID", "tenant-w"},
+  auth_test::env_guard vars{{"AZURE_TENANT_ID", "tenant-w"},
                        {"AZURE_CLIENT_ID", "client-w"},
                        {"AZURE_FEDERATED_TOKEN_FILE", file.string()},
                        {"AZURE_AUTHORITY_HOST", "https://login.microsoftonline.com/"}};
   auth::workload_identity_credential cred(sender);
-  sender.push(test::entra_token("tok-w"));
-  auto r = test::get_token(cred, ioc);
+  sender.push(auth_test::entra_token("tok-w"));
+  auto r = auth_test::get_token(cred, ioc);
   ASSERT_FALSE(r.ec) << r.diag.to_string();
   EXPECT_EQ(r.token.token.reveal(), "tok-w");
   auto req = sender.requests().at(0);
@@ -43,20 +43,20 @@ TEST_F(workload_fixture, ReadsTheTokenFileAgainForEveryRequest) {
   o.client_id = "client-w";
   o.token_file_path = file.string();
   auth::workload_identity_credential cred(sender, o);
-  sender.set_fallback([](const http::request&) { return test::answer{test::entra_token(), {}}; });
-  test::get_token(cred, ioc);
+  sender.set_fallback([](const http::request&) { return auth_test::answer{auth_test::entra_token(), {}}; });
+  auth_test::get_token(cred, ioc);
   dir.write("token", "assertion-two");  // the kubelet rotated it
   cred.invalidate({"https://management.azure.com/.default"});
-  test::get_token(cred, ioc);
+  auth_test::get_token(cred, ioc);
   ASSERT_EQ(sender.count(), 2u);
-  EXPECT_EQ(test::form_field(sender.requests()[0].body, "client_assertion"), "assertion-one");
-  EXPECT_EQ(test::form_field(sender.requests()[1].body, "client_assertion"), "assertion-two");
+  EXPECT_EQ(auth_test::form_field(sender.requests()[0].body, "client_assertion"), "assertion-one");
+  EXPECT_EQ(auth_test::form_field(sender.requests()[1].body, "client_assertion"), "assertion-two");
 }
 
 TEST_F(workload_fixture, MissingSettingsAreReportedByNameWithoutARequest) {
-  test::env_guard vars{{"AZURE_TENANT_ID", "tenant-w"}};
+  auth_test::env_guard vars{{"AZURE_TENANT_ID", "tenant-w"}};
   auth::workload_identity_credential cred(sender);
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::invalid_argument));
   auto text = r.diag.to_string();
   EXPECT_NE(text.find("AZURE_CLIENT_ID"), std::string::npos) << text;
@@ -71,7 +71,7 @@ TEST_F(workload_fixture, UnreadableTokenFileIsAConfigurationError) {
   o.client_id = "client-w";
   o.token_file_path = (dir.path() / "absent").string();
   auth::workload_identity_credential cred(sender, o);
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::invalid_argument));
   EXPECT_NE(r.diag.to_string().find("AZURE_FEDERATED_TOKEN_FILE"), std::string::npos);
   EXPECT_EQ(sender.count(), 0u);
@@ -84,9 +84,9 @@ TEST_F(workload_fixture, EntraErrorDoesNotEchoTheAssertion) {
   o.client_id = "client-w";
   o.token_file_path = file.string();
   auth::workload_identity_credential cred(sender, o);
-  sender.push(test::json_response(
+  sender.push(auth_test::json_response(
       400, R"({"error":"invalid_client","error_description":"AADSTS70021: No matching federated identity record found for presented assertion federated-secret-assertion"})"));
-  auto r = test::get_token(cred, ioc);
+  auto r = auth_test::get_token(cred, ioc);
   EXPECT_EQ(r.ec, make_error_code(errc::authentication_failed));
   auto text = r.diag.to_string();
   EXPECT_NE(text.find("AADSTS70021"), std::string::npos) << text;
