@@ -19,7 +19,7 @@ TEST(SecretString, PrintsRedactedAndRevealsOnlyOnRequest) {
   auth::secret_string s(std::string("p@ss-word-123"));
   std::ostringstream os;
   os << s;
-  EXPECT_EQ(os.str(), "<redacted>");
+  EXPECT_EQ(os.str(), "***");
   EXPECT_EQ(s.reveal(), "p@ss-word-123");
   auth::secret_string moved(std::move(s));
   EXPECT_TRUE(s.empty());  // NOLINT(bugprone-use-after-move): a moved-from secret is wiped
