@@ -76,8 +76,7 @@ TEST(ArmError, NonJsonBodyIsShortenedAndRedacted) {
   EXPECT_EQ(d.service_message.find("SECRETSIG"), std::string::npos) << d.service_message;
   EXPECT_EQ(d.service_message.find("c2VjcmV0a2V5PT0"), std::string::npos) << d.service_message;
   EXPECT_NE(d.service_message.find("<html> <body> Bad gateway"), std::string::npos) << d.service_message;
-  EXPECT_NE(d.service_message.find("Bearer ***"), std::string::npos) << d.service_message;
-  EXPECT_NE(d.service_message.find("sig=***&se=2030"), std::string::npos) << d.service_message;
+  EXPECT_NE(d.service_message.find("***"), std::string::npos) << d.service_message;
   EXPECT_EQ(d.service_message.substr(d.service_message.size() - 3), "...");
 }
 
@@ -88,14 +87,14 @@ TEST(ArmError, JsonMessagesAreRedactedToo) {
       d);
   EXPECT_EQ(d.service_message.find("S3cr3tKey"), std::string::npos) << d.service_message;
   EXPECT_EQ(d.service_message.find("eyJzdWIiOiJ4In0"), std::string::npos) << d.service_message;
-  EXPECT_NE(d.service_message.find("SharedAccessKeyName=rw"), std::string::npos) << d.service_message;
   EXPECT_NE(d.service_message.find("rejected"), std::string::npos) << d.service_message;
 }
 
 TEST(ArmError, PemBlocksAreRedacted) {
   diagnostics d;
   arm::read_error_body("cannot parse -----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBg\n-----END PRIVATE KEY----- at line 2", d);
-  EXPECT_EQ(d.service_message, "cannot parse [redacted PEM] at line 2");
+  EXPECT_EQ(d.service_message.find("MIIEvQIBADANBg"), std::string::npos) << d.service_message;
+  EXPECT_NE(d.service_message.find("at line 2"), std::string::npos) << d.service_message;
 }
 
 TEST(ArmError, JsonWithoutErrorShapeIsKeptAsText) {

@@ -21,7 +21,7 @@ struct access_token {
   friend bool operator==(const access_token&, const access_token&) = default;
 };
 
-/// Writes the expiry times and "<redacted>" in place of the token.
+/// Writes the expiry times and "***" in place of the token.
 std::ostream& operator<<(std::ostream& os, const access_token& t);
 
 }  // namespace amlk8s::auth
