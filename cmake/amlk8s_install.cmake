@@ -1,11 +1,11 @@
 # Install rules: headers, libraries and a CMake package so that consumers can write
 #   find_package(amlk8s CONFIG REQUIRED)
-#   target_link_libraries(app PRIVATE amlk8s::amlk8s)
+#   target_link_libraries(app PRIVATE amlk8s::amlk8s)   # amlk8s::local for the local control plane
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
 install(DIRECTORY include/amlk8s DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS amlk8s EXPORT amlk8sTargets
+install(TARGETS amlk8s amlk8s_local EXPORT amlk8sTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})

@@ -1,0 +1,88 @@
+// The HTTP/1.1 transport: the sender at the bottom of every policy pipeline.
+//
+// Beast, Asio's SSL layer and OpenSSL stay in src/http: this header only names the options and the
+// type-erased entry points, so including it costs about what including sender.hpp costs.
+#pragma once
+
+#include <amlk8s/http/proxy.hpp>
+#include <amlk8s/http/sender.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace amlk8s::http {
+
+/// Settings of an http::client; the defaults suit Azure Resource Manager and the Kubernetes API.
+struct client_options {
+  /// Connections kept per (scheme, host, port); further requests wait for one to become free.
+  std::size_t max_connections_per_host = 16;
+  /// Limit on establishing a connection: name resolution, TCP connect, proxy CONNECT and TLS handshake.
+  std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
+  /// Limit on a whole request, from the call to the last byte of the response (zero: none).
+  std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
+  /// A pooled connection unused for longer than this is closed instead of reused.
+  std::chrono::milliseconds idle_timeout{std::chrono::seconds(50)};
+  /// Responses with a larger body fail with errc::protocol_error instead of exhausting memory.
+  std::size_t max_response_body = std::size_t{256} << 20;
+  /// Allows plain http:// to hosts other than loopback, which would send tokens in clear text.
+  bool allow_insecure_http = false;
+  /// Verifies the server's certificate chain and host name; only a test against a throwaway
+  /// server has a reason to turn this off.
+  bool verify_peer = true;
+  /// A PEM file of trusted CA certificates used instead of the system's default roots.
+  std::string ca_file;
+  /// PEM text of trusted CA certificates used instead of the system's default roots (added to ca_file).
+  std::string ca_pem;
+  /// Proxies; when unset, they are read from the environment when the client is constructed
+  /// (proxy_settings::from_environment). An empty proxy_settings{} means: always connect directly.
+  std::optional<proxy_settings> proxy;
+};
+
+/// An HTTP/1.1 client with a keep-alive connection pool per (scheme, host, port), TLS verified by
+/// default, timeouts, proxies and per-operation cancellation.
+///
+/// All of its I/O runs on one strand of its executor. A request completes with an empty error_code
+/// and the response whatever its status; transport failures complete with errc::transport_error,
+/// errc::tls_error, errc::timeout or errc::cancelled, and the reason in diagnostics::client_message.
+/// Cancelling a request (terminal cancellation through the completion handler's cancellation slot)
+/// closes its connection rather than returning it to the pool. The client may be used from any thread.
+class client final : public sender {
+ public:
+  /// A client that runs its own I/O thread (for blocking callers and language bindings).
+  explicit client(client_options options = {});
+  /// A client whose I/O runs on `executor`; completion handlers without an executor of their own run there too.
+  explicit client(boost::asio::any_io_executor executor, client_options options = {});
+  /// Cancels the requests in flight (they complete with errc::cancelled), closes every connection,
+  /// and joins the client's own I/O thread, if it has one.
+  ~client() override;
+
+  client(const client&) = delete;
+  client& operator=(const client&) = delete;
+
+  /// The executor completion handlers run on when they have none of their own.
+  boost::asio::any_io_executor get_executor() override;
+
+  /// Sends `req`; `diag` must stay alive until `handler` runs.
+  void async_send_erased(request req, diagnostics& diag, handler_type handler) override;
+
+  /// Sends `req` and waits for the response; throws amlk8s::error on failure. Must not be called from
+  /// a thread that runs the client's executor, which would wait for itself.
+  response send(request req);
+
+  /// Sends `req` and waits; failures are reported through `ec` and `diag` instead of an exception.
+  response send(request req, error_code& ec, diagnostics& diag);
+
+  /// The options the client was built with (proxies resolved from the environment).
+  const client_options& options() const noexcept;
+
+ private:
+  class impl;
+  std::shared_ptr<impl> impl_;
+};
+
+}  // namespace amlk8s::http

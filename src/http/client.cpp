@@ -1,0 +1,625 @@
+// The HTTP/1.1 client: one coroutine per request on the client's strand, a pool of keep-alive
+// connections per (scheme, host, port). Cancellation, timeouts and shutdown all end a request the
+// same way: they close whatever the request is waiting on, so every wait completes at once and the
+// coroutine sees why in request_op::aborted.
+#include <amlk8s/http/client.hpp>
+
+#include "http/tls.hpp"
+#include "http/url.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+
+#include <deque>
+#include <future>
+#include <thread>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace amlk8s::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using steady = std::chrono::steady_clock;
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+constexpr std::uint32_t header_limit = 64 * 1024;
+
+bhttp::verb to_beast(verb v) {
+  switch (v) {
+    case verb::get: return bhttp::verb::get;
+    case verb::head: return bhttp::verb::head;
+    case verb::put: return bhttp::verb::put;
+    case verb::post: return bhttp::verb::post;
+    case verb::patch: return bhttp::verb::patch;
+    case verb::delete_: return bhttp::verb::delete_;
+  }
+  return bhttp::verb::get;
+}
+
+std::string millis(std::chrono::milliseconds ms) { return std::to_string(ms.count()) + " ms"; }
+
+// One TCP (and maybe TLS) connection. The SSL stream is always there so that both kinds share one
+// type; a plain connection only uses its next layer.
+struct connection {
+  connection(const asio::any_io_executor& ex, asio::ssl::context& ctx) : stream(ex, ctx) {}
+
+  tcp::socket& socket() noexcept { return stream.next_layer(); }
+  void close() noexcept {
+    error_code ignored;
+    socket().close(ignored);
+  }
+
+  asio::ssl::stream<tcp::socket> stream;
+  beast::flat_buffer buffer;
+  bool tls = false;
+  steady::time_point idle_since{};
+};
+
+struct request_op;
+
+// The connections to one (scheme, host, port).
+struct host_pool {
+  std::vector<std::shared_ptr<connection>> idle;  // most recently used last
+  std::size_t open = 0;                           // connections open or being opened
+  std::deque<request_op*> waiters;                // requests waiting for a free connection
+};
+
+enum class abort_reason { none, timeout, connect_timeout, cancelled, shutdown };
+
+// The state of one request. Lives in its coroutine; timers and the cancellation slot only hold weak references.
+struct request_op : std::enable_shared_from_this<request_op> {
+  request_op(const asio::any_io_executor& io, request r, diagnostics& d, sender::handler_type h)
+      : req(std::move(r)), diag(&d), handler(std::move(h)), deadline(io), connect_deadline(io), wake(io) {}
+
+  request req;
+  diagnostics* diag;
+  sender::handler_type handler;
+  asio::any_completion_executor work;  // keeps the handler's executor from running out of work until completion
+  asio::steady_timer deadline;
+  asio::steady_timer connect_deadline;
+  asio::steady_timer wake;  // a condition variable: cancelled when a connection is handed over or a slot frees
+  std::optional<tcp::resolver> resolver;
+  connection* current = nullptr;  // the connection being opened or used, closed on abort
+  host_pool* waiting_in = nullptr;
+  std::shared_ptr<connection> handed;
+  abort_reason aborted = abort_reason::none;
+  std::string where;    // host:port, for messages
+  std::string message;  // diagnostics::client_message on failure
+  bool done = false;
+};
+
+// Clears request_op::current when a stage ends, however it ends.
+struct current_guard {
+  request_op& op;
+  ~current_guard() { op.current = nullptr; }
+};
+
+bool retry_safe(const request& r) { return r.safe_to_retry.value_or(is_idempotent(r.method)); }
+
+}  // namespace
+
+class client::impl : public std::enable_shared_from_this<client::impl> {
+ public:
+  impl(asio::any_io_executor executor, client_options options, std::unique_ptr<asio::io_context> own)
+      : own_(std::move(own)),
+        executor_(own_ ? asio::any_io_executor(own_->get_executor()) : std::move(executor)),
+        // One thread runs an own context, so it needs no strand; a caller's executor may have many.
+        io_(own_ ? executor_ : asio::any_io_executor(asio::make_strand(executor_))),
+        options_(std::move(options)),
+        tls_(asio::ssl::context::tls_client) {
+    if (!options_.proxy) options_.proxy = proxy_settings::from_environment();
+    if (options_.max_connections_per_host == 0) options_.max_connections_per_host = 1;
+    detail::configure_client_context(tls_, options_);
+  }
+
+  void start_thread() {
+    guard_.emplace(own_->get_executor());
+    thread_ = std::thread([self = shared_from_this()] { self->own_->run(); });
+  }
+
+  // Called once by ~client: ends every request and connection, then joins the own thread.
+  void stop() {
+    asio::post(io_, [self = shared_from_this()] { self->shutdown(); });
+    if (!own_) return;
+    guard_.reset();
+    if (thread_.get_id() == std::this_thread::get_id())
+      thread_.detach();  // destroyed from one of its own completion handlers; the thread holds the impl
+    else
+      thread_.join();
+  }
+
+  asio::any_io_executor executor() const { return executor_; }
+  const client_options& options() const noexcept { return options_; }
+
+  void start(request req, diagnostics& diag, sender::handler_type handler) {
+    auto op = std::make_shared<request_op>(io_, std::move(req), diag, std::move(handler));
+    op->work = asio::prefer(asio::get_associated_executor(op->handler, executor_),
+                            asio::execution::outstanding_work.tracked);
+    auto slot = asio::get_associated_cancellation_slot(op->handler);
+    if (slot.is_connected()) {
+      slot.assign([weak_op = op->weak_from_this(), weak_self = weak_from_this(), io = io_](asio::cancellation_type type) {
+        if ((type & (asio::cancellation_type::terminal | asio::cancellation_type::partial)) == asio::cancellation_type::none)
+          return;
+        asio::post(io, [weak_op, weak_self] {
+          auto self = weak_self.lock();
+          auto target = weak_op.lock();
+          if (self && target) self->abort(*target, abort_reason::cancelled);
+        });
+      });
+    }
+    asio::co_spawn(io_, run(op), [self = shared_from_this(), op](std::exception_ptr e) {
+      if (!e) return;
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        op->message = std::string("internal error in the HTTP client: ") + ex.what();
+      } catch (...) {
+        op->message = "internal error in the HTTP client";
+      }
+      self->finish(*op, errc::transport_error);
+    });
+  }
+
+ private:
+  asio::awaitable<void> run(std::shared_ptr<request_op> op_ptr) {
+    auto self = shared_from_this();
+    request_op& op = *op_ptr;
+    in_flight_.insert(&op);
+    if (shut_down_) {
+      op.message = "the HTTP client was shut down";
+      finish(op, errc::cancelled);
+      co_return;
+    }
+    std::string why;
+    auto url = detail::parse_target_url(op.req.url, why);
+    if (!url) {
+      finish_invalid(op, "request.url", why, "pass an absolute https:// URL");
+      co_return;
+    }
+    op.where = url->host_port;
+    if (!url->tls && !options_.allow_insecure_http && !is_loopback_host(url->host)) {
+      finish_invalid(op, "client_options.allow_insecure_http",
+                     "plain http:// to '" + url->host + "' is refused: it would send credentials unencrypted",
+                     "use https://, or set client_options::allow_insecure_http = true for a trusted network");
+      co_return;
+    }
+    std::optional<detail::proxy_url> proxy;
+    if (auto chosen = options_.proxy->select(url->scheme, url->host); !chosen.empty()) {
+      proxy = detail::parse_proxy_url(chosen, why);
+      if (!proxy) {
+        finish_invalid(op, url->tls ? "HTTPS_PROXY" : "HTTP_PROXY", why,
+                       "set client_options::proxy, or the variable, to http://host:port");
+        co_return;
+      }
+    }
+    if (options_.request_timeout.count() > 0) {
+      op.deadline.expires_after(options_.request_timeout);
+      op.deadline.async_wait([this, weak_op = op.weak_from_this()](error_code ec) {
+        if (auto o = weak_op.lock(); o && !ec) abort(*o, abort_reason::timeout);
+      });
+    }
+
+    auto& pool = pools_[url->scheme + "://" + url->host_port];
+    auto msg = build(op.req, *url, proxy && !url->tls ? &*proxy : nullptr);
+    bool fresh_only = false;
+    for (;;) {
+      std::shared_ptr<connection> conn;
+      bool reused = false;
+      error_code ec = co_await acquire(op, pool, *url, proxy ? &*proxy : nullptr, fresh_only, conn, reused);
+      if (ec) {
+        finish(op, ec);
+        co_return;
+      }
+      response res;
+      bool started = false;
+      bool keep_alive = false;
+      ec = co_await exchange(op, *conn, msg, res, started, keep_alive);
+      if (!ec) {
+        release(pool, std::move(conn), keep_alive);
+        finish(op, {}, std::move(res));
+        co_return;
+      }
+      discard(pool, *conn);
+      // A kept-alive connection the server had already closed fails before any answer arrives;
+      // sending again on a fresh connection is safe when the request may be repeated.
+      if (reused && !started && !fresh_only && op.aborted == abort_reason::none && retry_safe(op.req)) {
+        fresh_only = true;
+        op.message.clear();
+        continue;
+      }
+      finish(op, ec);
+      co_return;
+    }
+  }
+
+  static bhttp::request<bhttp::string_body> build(request& r, const detail::target_url& url,
+                                                  const detail::proxy_url* absolute_via) {
+    bhttp::request<bhttp::string_body> msg{
+        to_beast(r.method), absolute_via ? url.scheme + "://" + url.host_header + url.target : url.target, 11};
+    if (!r.headers.contains("Host")) msg.set(bhttp::field::host, url.host_header);
+    for (const auto& [name, value] : r.headers) msg.insert(name, value);
+    if (absolute_via && !absolute_via->authorization.empty())
+      msg.set(bhttp::field::proxy_authorization, absolute_via->authorization);
+    msg.body() = std::move(r.body);
+    msg.prepare_payload();
+    return msg;
+  }
+
+  asio::awaitable<error_code> acquire(request_op& op, host_pool& pool, const detail::target_url& url,
+                                      const detail::proxy_url* proxy, bool fresh_only,
+                                      std::shared_ptr<connection>& out, bool& reused) {
+    for (;;) {
+      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (!fresh_only) {
+        while (!pool.idle.empty()) {
+          auto c = std::move(pool.idle.back());
+          pool.idle.pop_back();
+          if (usable(*c)) {
+            out = std::move(c);
+            reused = true;
+            co_return error_code{};
+          }
+          c->close();
+          --pool.open;
+        }
+      }
+      if (pool.open < options_.max_connections_per_host) {
+        ++pool.open;
+        auto c = std::make_shared<connection>(io_, tls_);
+        error_code ec = co_await open(op, *c, url, proxy);
+        if (ec) {
+          c->close();
+          --pool.open;
+          wake_one(pool);
+          co_return ec;
+        }
+        out = std::move(c);
+        reused = false;
+        co_return error_code{};
+      }
+      pool.waiters.push_back(&op);
+      op.waiting_in = &pool;
+      op.wake.expires_at(steady::time_point::max());
+      co_await op.wake.async_wait(use_tuple);
+      if (op.handed) {
+        auto c = std::move(op.handed);
+        if (op.aborted != abort_reason::none) {
+          release(pool, std::move(c), true);
+          co_return abort_error(op);
+        }
+        out = std::move(c);
+        reused = true;
+        co_return error_code{};
+      }
+      // Woken because a connection closed and its slot is free, or aborted: look again.
+    }
+  }
+
+  asio::awaitable<error_code> open(request_op& op, connection& c, const detail::target_url& url,
+                                   const detail::proxy_url* proxy) {
+    current_guard guard{op};
+    op.current = &c;
+    const std::string& host = proxy ? proxy->host : url.host;
+    std::uint16_t port = proxy ? proxy->port : url.port;
+    std::string where = proxy ? "proxy " + host + ":" + std::to_string(port) : url.host_port;
+    op.connect_deadline.expires_after(options_.connect_timeout);
+    op.connect_deadline.async_wait([this, weak_op = op.weak_from_this()](error_code ec) {
+      if (auto o = weak_op.lock(); o && !ec) abort(*o, abort_reason::connect_timeout);
+    });
+
+    error_code ec;
+    auto address = asio::ip::make_address(host, ec);
+    if (!ec) {
+      auto r = co_await c.socket().async_connect(tcp::endpoint(address, port), use_tuple);
+      ec = std::get<0>(r);
+    } else {
+      op.resolver.emplace(io_);
+      auto resolved = co_await op.resolver->async_resolve(host, std::to_string(port), use_tuple);
+      op.resolver.reset();
+      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (std::get<0>(resolved)) co_return fail(op, errc::transport_error, "cannot resolve '" + host + "': " + std::get<0>(resolved).message());
+      auto r = co_await asio::async_connect(c.socket(), std::get<1>(resolved), use_tuple);
+      ec = std::get<0>(r);
+    }
+    if (op.aborted != abort_reason::none) co_return abort_error(op);
+    if (ec) co_return fail(op, errc::transport_error, "cannot connect to " + where + ": " + ec.message());
+    error_code ignored;
+    c.socket().set_option(tcp::no_delay(true), ignored);
+    // Lets usable() peek at an idle connection without blocking.
+    c.socket().non_blocking(true, ignored);
+
+    if (proxy && url.tls) {
+      ec = co_await tunnel(op, c, url, *proxy, where);
+      if (ec) co_return ec;
+    }
+    if (url.tls) {
+      detail::prepare_client_connection(c.stream.native_handle(), url.host, options_.verify_peer);
+      auto r = co_await c.stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
+      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (std::get<0>(r))
+        co_return fail(op, errc::tls_error,
+                       detail::describe_handshake_failure(c.stream.native_handle(), std::get<0>(r), url.host_port));
+      c.tls = true;
+    }
+    op.connect_deadline.cancel();
+    co_return error_code{};
+  }
+
+  asio::awaitable<error_code> tunnel(request_op& op, connection& c, const detail::target_url& url,
+                                     const detail::proxy_url& proxy, const std::string& where) {
+    bhttp::request<bhttp::empty_body> req{bhttp::verb::connect, url.host_port, 11};
+    req.set(bhttp::field::host, url.host_port);
+    if (!proxy.authorization.empty()) req.set(bhttp::field::proxy_authorization, proxy.authorization);
+    auto w = co_await bhttp::async_write(c.socket(), req, use_tuple);
+    if (op.aborted != abort_reason::none) co_return abort_error(op);
+    if (std::get<0>(w)) co_return fail(op, errc::transport_error, "sending CONNECT to " + where + " failed: " + std::get<0>(w).message());
+    bhttp::response_parser<bhttp::empty_body> parser;
+    parser.skip(true);  // a 2xx answer to CONNECT has no body: the tunnel starts right after the header
+    auto r = co_await bhttp::async_read(c.socket(), c.buffer, parser, use_tuple);
+    if (op.aborted != abort_reason::none) co_return abort_error(op);
+    if (std::get<0>(r))
+      co_return fail(op, errc::transport_error, "reading the answer to CONNECT from " + where + " failed: " + std::get<0>(r).message());
+    auto status = parser.get().result_int();
+    if (status < 200 || status > 299)
+      co_return fail(op, errc::transport_error,
+                     where + " refused to open a tunnel to " + url.host_port + ": HTTP " + std::to_string(status) + " " +
+                         std::string(parser.get().reason()));
+    if (c.buffer.size() != 0)
+      co_return fail(op, errc::protocol_error, where + " sent data into the tunnel before the TLS handshake");
+    co_return error_code{};
+  }
+
+  asio::awaitable<error_code> exchange(request_op& op, connection& c, bhttp::request<bhttp::string_body>& msg,
+                                       response& out, bool& started, bool& keep_alive) {
+    current_guard guard{op};
+    op.current = &c;
+    std::tuple<error_code, std::size_t> w;
+    if (c.tls)
+      w = co_await bhttp::async_write(c.stream, msg, use_tuple);
+    else
+      w = co_await bhttp::async_write(c.socket(), msg, use_tuple);
+    if (op.aborted != abort_reason::none) co_return abort_error(op);
+    if (std::get<0>(w))
+      co_return fail(op, errc::transport_error, "sending the request to " + op.where + " failed: " + std::get<0>(w).message());
+    for (;;) {
+      bhttp::response_parser<bhttp::string_body> parser;
+      parser.header_limit(header_limit);
+      parser.body_limit(options_.max_response_body);
+      if (op.req.method == verb::head) parser.skip(true);
+      std::tuple<error_code, std::size_t> r;
+      if (c.tls)
+        r = co_await bhttp::async_read(c.stream, c.buffer, parser, use_tuple);
+      else
+        r = co_await bhttp::async_read(c.socket(), c.buffer, parser, use_tuple);
+      started = started || parser.got_some();
+      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (auto ec = std::get<0>(r)) co_return read_failure(op, ec, parser, started);
+      auto& res = parser.get();
+      int status = res.result_int();
+      if (status >= 100 && status < 200 && status != 101) continue;  // interim answer; the real one follows
+      keep_alive = parser.keep_alive();
+      out.status = status;
+      out.reason = std::string(res.reason());
+      for (const auto& field : res) out.headers.add(std::string(field.name_string()), std::string(field.value()));
+      out.body = std::move(res.body());
+      co_return error_code{};
+    }
+  }
+
+  error_code read_failure(request_op& op, error_code ec, bhttp::response_parser<bhttp::string_body>& parser, bool started) {
+    std::string low = " (" + ec.message() + ")";
+    if (ec == bhttp::error::body_limit)
+      return fail(op, errc::protocol_error,
+                  "the response from " + op.where + " is larger than client_options::max_response_body (" +
+                      std::to_string(options_.max_response_body) + " bytes)");
+    if (ec == bhttp::error::header_limit)
+      return fail(op, errc::protocol_error, "the response header from " + op.where + " is larger than 64 KiB");
+    bool closed = ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
+                  ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
+    if (closed && !started)
+      return fail(op, errc::transport_error, "the server " + op.where + " closed the connection before answering" + low);
+    if (closed) {
+      std::string text = "the connection to " + op.where + " closed before the response was complete";
+      if (parser.is_header_done()) {
+        text += ": got " + std::to_string(parser.get().body().size()) + " body bytes";
+        if (auto length = parser.get().find(bhttp::field::content_length); length != parser.get().end())
+          text += " of " + std::string(length->value());
+      }
+      return fail(op, errc::transport_error, text + low);
+    }
+    if (ec.category() == bhttp::make_error_code(bhttp::error::need_more).category())
+      return fail(op, errc::protocol_error, "malformed response from " + op.where + low);
+    return fail(op, errc::transport_error, "reading the response from " + op.where + " failed" + low);
+  }
+
+  bool usable(connection& c) const {
+    if (!c.socket().is_open() || c.buffer.size() != 0) return false;
+    if (steady::now() - c.idle_since > options_.idle_timeout) return false;
+    // A server that closed an idle connection has left EOF (or a reset) to read: peek for it.
+    char byte = 0;
+    error_code ec;
+    auto n = c.socket().receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return true;
+    // Bytes on an idle TLS connection may be a session ticket; on plain HTTP they break the protocol.
+    return !ec && n > 0 && c.tls;
+  }
+
+  void release(host_pool& pool, std::shared_ptr<connection> c, bool keep_alive) {
+    if (!keep_alive || shut_down_ || !c->socket().is_open() || c->buffer.size() != 0) {
+      discard(pool, *c);
+      return;
+    }
+    c->idle_since = steady::now();
+    if (!pool.waiters.empty()) {
+      request_op* next = pool.waiters.front();
+      pool.waiters.pop_front();
+      next->waiting_in = nullptr;
+      next->handed = std::move(c);
+      next->wake.cancel();
+      return;
+    }
+    pool.idle.push_back(std::move(c));
+  }
+
+  void discard(host_pool& pool, connection& c) {
+    c.close();
+    --pool.open;
+    wake_one(pool);
+  }
+
+  static void wake_one(host_pool& pool) {
+    if (pool.waiters.empty()) return;
+    request_op* next = pool.waiters.front();
+    pool.waiters.pop_front();
+    next->waiting_in = nullptr;
+    next->wake.cancel();
+  }
+
+  void abort(request_op& op, abort_reason why) {
+    if (op.done || op.aborted != abort_reason::none) return;
+    op.aborted = why;
+    if (op.resolver) op.resolver->cancel();
+    if (op.current) op.current->close();
+    if (op.waiting_in) {
+      std::erase(op.waiting_in->waiters, &op);
+      op.waiting_in = nullptr;
+    }
+    op.wake.cancel();
+    op.connect_deadline.cancel();
+  }
+
+  error_code abort_error(request_op& op) {
+    switch (op.aborted) {
+      case abort_reason::timeout:
+        op.message = "the request to " + op.where + " did not complete within client_options::request_timeout (" +
+                     millis(options_.request_timeout) + ")";
+        return errc::timeout;
+      case abort_reason::connect_timeout:
+        op.message = "connecting to " + op.where + " took longer than client_options::connect_timeout (" +
+                     millis(options_.connect_timeout) + ")";
+        return errc::timeout;
+      case abort_reason::shutdown:
+        op.message = "the HTTP client was destroyed while the request was in flight";
+        return errc::cancelled;
+      case abort_reason::cancelled:
+      case abort_reason::none:
+        break;
+    }
+    op.message = "the request to " + op.where + " was cancelled";
+    return errc::cancelled;
+  }
+
+  static error_code fail(request_op& op, errc code, std::string text) {
+    op.message = std::move(text);
+    return code;
+  }
+
+  void finish_invalid(request_op& op, std::string field, std::string message, std::string fix) {
+    op.message = "the request was refused before sending";
+    op.diag->validation.push_back({std::move(field), std::move(message), std::move(fix)});
+    finish(op, errc::invalid_argument);
+  }
+
+  void finish(request_op& op, error_code ec, response res = {}) {
+    if (op.done) return;
+    op.done = true;
+    in_flight_.erase(&op);
+    op.deadline.cancel();
+    op.connect_deadline.cancel();
+    op.wake.cancel();
+    if (ec) op.diag->client_message = std::move(op.message);
+    if (auto slot = asio::get_associated_cancellation_slot(op.handler); slot.is_connected()) slot.clear();
+    auto ex = asio::get_associated_executor(op.handler, executor_);
+    asio::dispatch(ex, [handler = std::move(op.handler), ec, res = std::move(res), work = std::move(op.work)]() mutable {
+      std::move(handler)(ec, std::move(res));
+    });
+  }
+
+  void shutdown() {
+    shut_down_ = true;
+    std::vector<request_op*> ops(in_flight_.begin(), in_flight_.end());
+    for (auto* op : ops) abort(*op, abort_reason::shutdown);
+    for (auto& [key, pool] : pools_) {
+      for (auto& c : pool.idle) {
+        c->close();
+        --pool.open;
+      }
+      pool.idle.clear();
+    }
+  }
+
+  // Declaration order matters: the own context outlives every I/O object below it.
+  std::unique_ptr<asio::io_context> own_;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_;
+  std::thread thread_;
+  asio::any_io_executor executor_;  // where completion handlers run by default
+  asio::any_io_executor io_;        // where the client's own work runs (a strand unless the context is own)
+  client_options options_;
+  asio::ssl::context tls_;
+  std::unordered_map<std::string, host_pool> pools_;
+  std::unordered_set<request_op*> in_flight_;
+  bool shut_down_ = false;
+};
+
+client::client(client_options options)
+    : impl_(std::make_shared<impl>(asio::any_io_executor{}, std::move(options), std::make_unique<asio::io_context>(1))) {
+  impl_->start_thread();
+}
+
+client::client(boost::asio::any_io_executor executor, client_options options)
+    : impl_(std::make_shared<impl>(std::move(executor), std::move(options), nullptr)) {}
+
+client::~client() { impl_->stop(); }
+
+boost::asio::any_io_executor client::get_executor() { return impl_->executor(); }
+
+void client::async_send_erased(request req, diagnostics& diag, handler_type handler) {
+  impl_->start(std::move(req), diag, std::move(handler));
+}
+
+response client::send(request req, error_code& ec, diagnostics& diag) {
+  std::promise<std::pair<error_code, response>> done;
+  auto result = done.get_future();
+  async_send_erased(std::move(req), diag,
+                    [&done](error_code e, response r) { done.set_value({e, std::move(r)}); });
+  auto [e, r] = result.get();
+  ec = e;
+  return std::move(r);
+}
+
+response client::send(request req) {
+  error_code ec;
+  diagnostics diag;
+  auto res = send(std::move(req), ec, diag);
+  throw_on_error(ec, diag);
+  return res;
+}
+
+const client_options& client::options() const noexcept { return impl_->options(); }
+
+}  // namespace amlk8s::http
