@@ -1,0 +1,277 @@
+#include <amlk8s/local/control_plane.hpp>
+
+#include <amlk8s/core/error.hpp>
+#include <amlk8s/local/kube/kubeconfig.hpp>
+#include <amlk8s/local/test_ca.hpp>
+#include <amlk8s/local/world.hpp>
+
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <random>
+
+namespace amlk8s::local {
+namespace {
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>((c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c);
+  return out;
+}
+
+std::string random_token() {
+  std::random_device rd;
+  static constexpr char digits[] = "0123456789abcdef";
+  std::string out = "amlk8s-local-kube-";
+  for (int i = 0; i < 40; ++i) out.push_back(digits[rd() % 16]);
+  return out;
+}
+
+std::filesystem::path make_work_dir(const std::filesystem::path& requested) {
+  if (!requested.empty()) {
+    std::filesystem::create_directories(requested);
+    return requested;
+  }
+  std::random_device rd;
+  auto dir = std::filesystem::temp_directory_path() / ("amlk8s-local-" + std::to_string(rd()));
+  std::filesystem::create_directories(dir);
+  return dir;
+}
+
+void write_file(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  if (!out) throw error(errc::invalid_argument, "cannot write '" + path.string() + "'");
+}
+
+// "key=value:Effect" (the AKS nodeTaints form) or "key:Effect".
+kube::node_taint parse_taint(std::string_view text) {
+  kube::node_taint taint;
+  auto colon = text.rfind(':');
+  if (colon != std::string_view::npos) {
+    taint.effect = std::string(text.substr(colon + 1));
+    text = text.substr(0, colon);
+  }
+  auto eq = text.find('=');
+  taint.key = std::string(text.substr(0, eq));
+  if (eq != std::string_view::npos) taint.value = std::string(text.substr(eq + 1));
+  return taint;
+}
+
+// The nodes AKS would name for a pool: aks-{pool}-{id}-vmss00000{i}.
+std::vector<kube::node_spec> nodes_of(const cluster_spec& cluster) {
+  std::vector<kube::node_spec> nodes;
+  for (const auto& pool : cluster.node_pools) {
+    for (int i = 0; i < pool.count; ++i) {
+      kube::node_spec node;
+      node.name = "aks-" + pool.name + "-12345678-vmss" + std::string(5, '0') + std::to_string(i);
+      node.labels = pool.labels;
+      node.labels["agentpool"] = pool.name;
+      node.labels["kubernetes.azure.com/agentpool"] = pool.name;
+      node.labels["kubernetes.azure.com/mode"] = lower(pool.mode);
+      if (!pool.vm_size.empty()) node.labels["node.kubernetes.io/instance-type"] = pool.vm_size;
+      for (const auto& t : pool.taints) node.taints.push_back(parse_taint(t));
+      node.capacity["cpu"] = std::to_string(pool.cpu_millicores) + "m";
+      node.capacity["memory"] = std::to_string(pool.memory_bytes);
+      if (pool.gpus > 0) node.capacity["nvidia.com/gpu"] = std::to_string(pool.gpus);
+      node.kubelet_version = "v" + cluster.kubernetes_version;
+      nodes.push_back(std::move(node));
+    }
+  }
+  return nodes;
+}
+
+}  // namespace
+
+std::string control_plane_endpoints::to_json() const {
+  boost::json::object o;
+  o["arm_endpoint"] = arm_endpoint;
+  o["authority_host"] = authority_host;
+  o["tenant_id"] = tenant_id;
+  o["client_id"] = client_id;
+  o["client_secret"] = client_secret;
+  o["subscription_id"] = subscription_id;
+  o["ca_file"] = ca_file ? boost::json::value(*ca_file) : boost::json::value(nullptr);
+  o["kubeconfig_dir"] = kubeconfig_dir;
+  return boost::json::serialize(o);
+}
+
+struct control_plane::state {
+  control_plane_options options;
+  std::filesystem::path work_dir;
+  std::optional<test_ca> ca;
+  std::unique_ptr<azure_api> azure;
+  std::unique_ptr<http_server> server;
+  control_plane_endpoints info;
+
+  mutable std::mutex mutex;
+  struct cluster_entry {
+    std::string name;   // as declared
+    std::string token;  // the kubeconfig's bearer token
+    std::shared_ptr<kube::api_server> api;
+  };
+  std::map<std::string, cluster_entry> clusters;  // by lower-case name
+
+  std::filesystem::path kubeconfig_dir() const { return work_dir / "kubeconfig"; }
+
+  std::shared_ptr<kube::api_server> find(std::string_view name) const {
+    std::lock_guard lock(mutex);
+    auto it = clusters.find(lower(name));
+    return it == clusters.end() ? nullptr : it->second.api;
+  }
+
+  void add_cluster(const cluster_spec& spec) {
+    const auto key = lower(spec.name);
+    auto token = random_token();
+    kube::api_server_options o;
+    o.path_prefix = "/k8s/" + spec.name;
+    o.version.git_version = "v" + spec.kubernetes_version;
+    if (auto dot = spec.kubernetes_version.find('.'); dot != std::string::npos) {
+      o.version.major = spec.kubernetes_version.substr(0, dot);
+      auto minor = spec.kubernetes_version.substr(dot + 1);
+      o.version.minor = minor.substr(0, minor.find('.'));
+    }
+    auto* tokens = &azure->tokens();
+    o.verify_token = [token, tokens](std::string_view presented) {
+      return presented == token || static_cast<bool>(tokens->verify_token(presented));
+    };
+    auto api = std::make_shared<kube::api_server>(std::move(o));
+    for (const auto& node : nodes_of(spec)) api->add_node(node);
+    {
+      std::lock_guard lock(mutex);
+      clusters[key] = cluster_entry{spec.name, token, api};
+    }
+    write_kubeconfig_file(spec.name, token);
+  }
+
+  void write_kubeconfig_file(const std::string& name, const std::string& token) {
+    if (!server) return;  // written once the server's URL is known
+    kube::kubeconfig_params p;
+    p.cluster_name = name;
+    p.server = server->url() + "/k8s/" + name;
+    if (ca) p.ca_pem = ca->certificate_pem();
+    p.token = token;
+    write_file(kubeconfig_dir() / name, kube::write_kubeconfig(p));
+  }
+
+  void remove_cluster(const std::string& name) {
+    {
+      std::lock_guard lock(mutex);
+      clusters.erase(lower(name));
+    }
+    std::error_code ec;
+    std::filesystem::remove(kubeconfig_dir() / name, ec);
+  }
+
+  http::response route(const server_request& req) {
+    std::string_view target = req.message.url;
+    if (target.starts_with("/k8s/")) {
+      auto rest = target.substr(5);
+      auto name = rest.substr(0, rest.find_first_of("/?"));
+      if (auto api = find(name)) return api->handle(req.message);
+      http::response res;
+      res.status = 404;
+      res.headers.set("Content-Type", "application/json");
+      res.body = R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"no simulated cluster here","reason":"NotFound","code":404})";
+      return res;
+    }
+    return azure->handle(req.message);
+  }
+};
+
+control_plane::control_plane(control_plane_options options) : state_(std::make_shared<state>()) {
+  auto& s = *state_;
+  s.options = std::move(options);
+  s.work_dir = make_work_dir(s.options.work_dir);
+  std::filesystem::create_directories(s.kubeconfig_dir());
+
+  azure_api_options ao;
+  ao.arm.lro_delay = s.options.lro_delay;
+  ao.arm.min_retry_after = s.options.min_retry_after;
+  ao.arm.page_size = s.options.page_size;
+  ao.arm.scheme = s.options.https ? "https" : "http";
+  ao.arm.throttle.enabled = s.options.throttle;
+  s.azure = std::make_unique<azure_api>(std::move(ao));
+
+  // Each cluster resource, however it was made (world file, ARM PUT), gets a Kubernetes API.
+  std::weak_ptr<state> weak = state_;
+  s.azure->arm().on_change([weak](resource_event& e) -> std::optional<operation_failure> {
+    auto st = weak.lock();
+    if (!st || !e.cluster) return std::nullopt;
+    if (e.kind == change_kind::deleted) {
+      st->remove_cluster(e.cluster->name);
+    } else if (!st->find(e.cluster->name)) {
+      st->add_cluster(*e.cluster);
+    }
+    return std::nullopt;
+  });
+  if (s.options.world_file) s.azure->arm().apply(load_world_file(*s.options.world_file, world_defaults{std::string(dev_subscription_id)}));
+
+  server_options so;
+  so.address = s.options.address;
+  so.port = s.options.port;
+  so.threads = s.options.threads;
+  so.faults = s.options.faults;
+  if (s.options.https) {
+    s.ca.emplace();
+    so.tls = s.ca->issue_server_certificate({"localhost", "127.0.0.1", "::1"});
+    s.ca->write_certificate(s.work_dir / "ca.pem");
+  }
+  s.server = std::make_unique<http_server>(
+      std::move(so), synchronous([weak](const server_request& req) {
+        auto st = weak.lock();
+        if (!st) {
+          http::response res;
+          res.status = 503;
+          return res;
+        }
+        return st->route(req);
+      }));
+
+  // Clusters declared before the server had a URL get their kubeconfig now.
+  {
+    std::vector<std::pair<std::string, std::string>> pending;
+    {
+      std::lock_guard lock(s.mutex);
+      for (const auto& [key, entry] : s.clusters) pending.emplace_back(entry.name, entry.token);
+    }
+    for (const auto& [name, token] : pending) s.write_kubeconfig_file(name, token);
+  }
+
+  auto& info = s.info;
+  info.arm_endpoint = s.server->url();
+  info.authority_host = s.server->url();
+  info.tenant_id = std::string(dev_tenant_id);
+  info.client_id = std::string(dev_client_id);
+  info.client_secret = std::string(dev_client_secret);
+  info.subscription_id = std::string(dev_subscription_id);
+  if (s.ca) info.ca_file = (s.work_dir / "ca.pem").string();
+  info.kubeconfig_dir = s.kubeconfig_dir().string();
+}
+
+control_plane::~control_plane() { stop(); }
+
+const control_plane_endpoints& control_plane::endpoints() const noexcept { return state_->info; }
+azure_api& control_plane::azure() noexcept { return *state_->azure; }
+http_server& control_plane::server() noexcept { return *state_->server; }
+
+kube::api_server* control_plane::cluster(std::string_view name) { return state_->find(name).get(); }
+
+std::filesystem::path control_plane::kubeconfig_path(std::string_view name) const {
+  return state_->kubeconfig_dir() / std::string(name);
+}
+
+std::vector<std::string> control_plane::cluster_names() const {
+  std::lock_guard lock(state_->mutex);
+  std::vector<std::string> names;
+  for (const auto& [key, entry] : state_->clusters) names.push_back(entry.name);
+  return names;
+}
+
+void control_plane::stop() {
+  if (state_->server) state_->server->stop();
+}
+
+}  // namespace amlk8s::local
