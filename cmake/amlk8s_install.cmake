@@ -20,3 +20,4 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/amlk8sConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/amlk8sConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/amlk8s)
 install(FILES ${PROJECT_BINARY_DIR}/include/amlk8s/core/version.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/amlk8s/core)
+install(TARGETS amlk8s_local_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
