@@ -1,52 +1,128 @@
-// amlk8s quickstart: the typed building blocks behind every later step.
-// It names the AKS cluster and the workspace of the seed documents' scenario as ARM ids, resolves
-// an `azureml:` environment reference, and reads an instance type's resources as Kubernetes
-// quantities, checking that it fits a Standard_NC6s_v3 node.
-#include <amlk8s/core/azureml_reference.hpp>
+// amlk8s quickstart: the seed documents' first scenario on the embedded local control plane.
+//
+// It starts the local control plane (HTTPS with a generated CA, an Entra-style token endpoint,
+// ARM, and a Kubernetes API per simulated cluster), signs in with its development service
+// principal, creates an AKS cluster with a GPU node pool, looks at its nodes through the Kubernetes
+// API, and deploys the Microsoft.AzureML.Kubernetes extension with training enabled, waiting on
+// each long-running operation. No Azure subscription and no cluster are needed.
+#include <amlk8s/arm/client.hpp>
+#include <amlk8s/arm/pager.hpp>
+#include <amlk8s/arm/poller.hpp>
+#include <amlk8s/auth/bearer_authorizer.hpp>
+#include <amlk8s/auth/client_secret_credential.hpp>
 #include <amlk8s/core/error.hpp>
 #include <amlk8s/core/quantity.hpp>
 #include <amlk8s/core/resource_id.hpp>
 #include <amlk8s/core/version.hpp>
+#include <amlk8s/http/client.hpp>
+#include <amlk8s/http/pipeline.hpp>
+#include <amlk8s/local/control_plane.hpp>
+
+#include <boost/json.hpp>
 
 #include <iostream>
 
+namespace {
+
+using namespace amlk8s;
+
+void step(std::string_view text) { std::cout << "\n==> " << text << "\n"; }
+
+
+}  // namespace
+
 int main() try {
-  std::cout << "amlk8s " << AMLK8S_VERSION_STRING << " quickstart\n\n";
+  std::cout << "amlk8s " << AMLK8S_VERSION_STRING << " quickstart\n";
 
-  const auto cluster = amlk8s::cluster_id(amlk8s::cluster_kind::aks, "00000000-0000-0000-0000-000000000001",
-                                          "ml-rg", "aks-gpu");
-  const auto extension = amlk8s::cluster_extension_id(cluster, "azureml");
-  const auto workspace = amlk8s::workspace_id("00000000-0000-0000-0000-000000000001", "ml-rg", "ws1");
-  const auto compute = amlk8s::compute_id(workspace, "k8s-compute");
-  std::cout << "cluster    " << cluster << "\n"
-            << "extension  " << extension << "\n"
-            << "compute    " << compute << "\n";
+  step("start the local control plane (HTTPS, generated CA)");
+  local::control_plane_options plane_options;
+  plane_options.lro_delay = std::chrono::milliseconds(300);
+  plane_options.min_retry_after = std::chrono::seconds(0);
+  local::control_plane plane(plane_options);
+  const auto& ep = plane.endpoints();
+  std::cout << "ARM        " << ep.arm_endpoint << "\nCA         " << ep.ca_file.value_or("(none)") << "\n";
 
-  const auto env = amlk8s::azureml_reference::parse("azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu:1");
-  std::cout << "environment azureml:...:1 -> " << env.to_arm_id(workspace, amlk8s::azureml_asset_type::environments)
-            << "\n\n";
+  step("sign in with the development service principal (client secret credential)");
+  http::client_options transport_options;
+  transport_options.ca_file = ep.ca_file.value_or("");
+  http::client transport(transport_options);
+  http::pipeline token_pipeline(transport);
+  auth::client_secret_options credential_options;
+  credential_options.authority_host = ep.authority_host;
+  auto credential = std::make_shared<auth::client_secret_credential>(
+      token_pipeline, ep.tenant_id, ep.client_id, secret_string(ep.client_secret), credential_options);
+  auto token = credential->get_token({"https://management.azure.com/.default"});
+  std::cout << "token      " << token.token << " (expires in "
+            << std::chrono::duration_cast<std::chrono::minutes>(token.expires_on - std::chrono::system_clock::now()).count()
+            << " min)\n";
+  auth::bearer_authorizer authorizer(credential, {"https://management.azure.com/.default"});
+  http::pipeline arm_pipeline(transport, {}, &authorizer);
+  arm::client_options arm_options;
+  arm_options.endpoint = ep.arm_endpoint;
+  arm_options.polling.timing.default_delay = std::chrono::milliseconds(100);
+  arm_options.polling.on_progress = [](std::string_view status, std::chrono::milliseconds elapsed) {
+    std::cout << "  ... " << status << " after " << elapsed.count() << " ms\n";
+  };
+  arm::client arm_client(arm_pipeline, arm_options);
 
-  // The seed's custom instance type: 700m CPU, 1500Mi memory, 1 GPU as the limit.
-  const auto cpu = amlk8s::quantity::parse("700m");
-  const auto memory = amlk8s::quantity::parse("1500Mi");
-  const auto gpu = amlk8s::quantity::parse("1");
-  // A Standard_NC6s_v3 node: 6 vCPU, 112 GiB, 1 GPU.
-  const auto node_cpu = amlk8s::quantity::parse("6");
-  const auto node_memory = amlk8s::quantity::parse("112Gi");
-  const auto node_gpu = amlk8s::quantity::parse("1");
-  std::cout << "instance type requests cpu=" << cpu << " memory=" << memory << " nvidia.com/gpu=" << gpu << "\n"
-            << "  (memory " << memory << " == " << amlk8s::quantity::parse("1.46484375Gi") << " by value: "
-            << std::boolalpha << (memory == amlk8s::quantity::parse("1.46484375Gi")) << ")\n";
-  const bool fits = cpu <= node_cpu && memory <= node_memory && gpu <= node_gpu;
-  std::cout << "fits a Standard_NC6s_v3 node (cpu " << node_cpu << ", memory " << node_memory << ", gpu "
-            << node_gpu << "): " << (fits ? "yes" : "no") << "\n\n";
+  step("create an AKS cluster with a system pool and a GPU pool (long-running PUT)");
+  const auto cluster = cluster_id(cluster_kind::aks, ep.subscription_id, "ml-rg", "aks-gpu");
+  std::cout << cluster << "\n";
+  auto created = arm::begin(arm_client, arm::request{.method = http::verb::put, .path = cluster.to_string(),
+                                              .body = boost::json::parse(R"({
+      "location": "eastus",
+      "identity": {"type": "SystemAssigned"},
+      "properties": {
+        "kubernetesVersion": "1.30.6",
+        "agentPoolProfiles": [
+          {"name": "system", "count": 1, "vmSize": "Standard_D4s_v3", "mode": "System"},
+          {"name": "gpu", "count": 2, "vmSize": "Standard_NC6s_v3", "nodeLabels": {"accelerator": "nvidia"}}
+        ]
+      }
+    })")})
+                     .wait();
+  std::cout << "provisioningState " << created.at("properties").at("provisioningState").as_string().c_str() << "\n";
 
-  // Bad input is rejected with the field and the fix, before any network call.
-  try {
-    (void)amlk8s::quantity::parse("1.5GB", "resources.requests.memory");
-  } catch (const amlk8s::error& e) {
-    std::cout << "rejected as expected: " << e.diag().to_string() << "\n";
+  step("list its nodes through the simulated cluster's Kubernetes API (kubeconfig written)");
+  std::cout << "kubeconfig " << plane.kubeconfig_path("aks-gpu").string() << "\n";
+  for (const auto& node : plane.cluster("aks-gpu")->list({"", "v1", "nodes"}, "", "")) {
+    const auto& capacity = node.at("status").at("capacity").as_object();
+    auto gpu = capacity.contains("nvidia.com/gpu") ? std::string(capacity.at("nvidia.com/gpu").as_string().c_str()) : std::string("0");
+    std::cout << "  " << node.at("metadata").at("name").as_string().c_str() << "  cpu="
+              << quantity::parse(capacity.at("cpu").as_string().c_str()) << " memory="
+              << quantity::parse(capacity.at("memory").as_string().c_str()).with_format(quantity_format::binary_si)
+              << " nvidia.com/gpu=" << gpu << "\n";
   }
+
+  step("deploy the AzureML extension with training enabled (long-running PUT)");
+  const auto extension = cluster_extension_id(cluster, "azureml");
+  std::cout << extension << "\n";
+  auto installed = arm::begin(arm_client, arm::request{.method = http::verb::put, .path = extension.to_string(),
+                                                .body = boost::json::parse(R"({
+      "properties": {
+        "extensionType": "Microsoft.AzureML.Kubernetes",
+        "autoUpgradeMinorVersion": true,
+        "releaseTrain": "stable",
+        "scope": {"cluster": {"releaseNamespace": "azureml"}},
+        "configurationSettings": {"enableTraining": "True", "enableInference": "False",
+                                  "installNvidiaDevicePlugin": "True"}
+      }
+    })")})
+                       .wait();
+  std::cout << "provisioningState " << installed.at("properties").at("provisioningState").as_string().c_str() << "\n";
+
+  step("list the cluster's extensions");
+  for (const auto& item : arm::pager(arm_client, cluster.to_string() + "/providers/Microsoft.KubernetesConfiguration/extensions").all())
+    std::cout << "  " << item.at("name").as_string().c_str() << "  " << item.at("properties").at("extensionType").as_string().c_str()
+              << "\n";
+
+  step("bad input is rejected before any network call");
+  try {
+    (void)quantity::parse("1.5GB", "resources.requests.memory");
+  } catch (const amlk8s::error& e) {
+    std::cout << e.diag().to_string() << "\n";
+  }
+  std::cout << "\ndone.\n";
   return 0;
 } catch (const amlk8s::error& e) {
   std::cerr << "error: " << e.what() << "\n";
