@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds amlk8s and runs every test: the GoogleTest suite (ctest), the sanitizer build of the same
-# suite, and the Python tests (pytest against `pip install .`). Exits non-zero if any runner failed.
+# suite, and the Python tests (pytest against the module this build compiled). Exits non-zero if any
+# runner failed. AMLK8S_TEST_PIP_INSTALL=1 also checks `pip install .` into .venv and runs pytest
+# against the installed package (a second full build of the library, so it is off by default).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$AMLK8S_ROOT"
 
@@ -15,15 +17,24 @@ run_stage() {
   if "$@"; then result[$name]=passed; else result[$name]=FAILED; fi
 }
 
+python_cmake_args=(
+  -DAMLK8S_BUILD_PYTHON=ON
+  -DPython_EXECUTABLE="$AMLK8S_VENV/bin/python"
+  -Dpybind11_DIR="$("$AMLK8S_VENV/bin/python" -m pybind11 --cmakedir)"
+)
 cxx_tests() {
-  cmake --preset default && cmake --build --preset default -j "$(build_jobs)" && ctest --preset default -j "$(build_jobs)"
+  cmake --preset default "${python_cmake_args[@]}" && cmake --build --preset default -j "$(build_jobs)" && ctest --preset default -j "$(build_jobs)"
 }
 sanitizer_tests() {
   cmake --preset asan && cmake --build --preset asan -j "$(build_jobs)" && ctest --preset asan -j "$(build_jobs)"
 }
 python_tests() {
-  "$AMLK8S_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation . &&
-    (cd tests/python && "$AMLK8S_VENV/bin/python" -m pytest -q -p no:cacheprovider .)
+  (cd tests/python && PYTHONPATH="$AMLK8S_ROOT/build/default/python" "$AMLK8S_VENV/bin/python" -m pytest -q -p no:cacheprovider .) || return 1
+  if [ "${AMLK8S_TEST_PIP_INSTALL:-0}" = 1 ]; then
+    step "pip install . (AMLK8S_TEST_PIP_INSTALL=1)"
+    "$AMLK8S_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation . &&
+      (cd tests/python && "$AMLK8S_VENV/bin/python" -m pytest -q -p no:cacheprovider .)
+  fi
 }
 
 run_stage "C++ tests (ctest, RelWithDebInfo)" cxx_tests
