@@ -342,6 +342,11 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     (op.older ? op.older->newer : oldest_) = op.newer;
     (op.newer ? op.newer->older : newest_) = op.older;
     op.older = op.newer = nullptr;
+    // An idle client must leave its executor without work, so that a caller's run() can return.
+    if (!oldest_ && deadline_armed_) {
+      deadline_armed_ = false;
+      deadline_timer_.cancel();
+    }
   }
 
   // One timer serves every request's deadline: requests are kept oldest first, and all share one
@@ -379,7 +384,11 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
                                       const detail::proxy_url* proxy, bool fresh_only,
                                       std::shared_ptr<connection>& out, bool& reused) {
     for (;;) {
-      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (op.aborted != abort_reason::none) {
+        // This request may have been woken for a free slot it will not use: pass the turn on.
+        if (pool.open < options_.max_connections_per_host) wake_one(pool);
+        co_return abort_error(op);
+      }
       if (!fresh_only) {
         while (!pool.idle.empty()) {
           auto c = std::move(pool.idle.back());
