@@ -35,7 +35,6 @@
 #include <future>
 #include <thread>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace amlk8s::http {
 namespace {
@@ -91,16 +90,30 @@ struct host_pool {
 
 enum class abort_reason { none, timeout, connect_timeout, cancelled, shutdown };
 
+// What the client knows about one scheme://authority, worked out once and reused by every request
+// to it: the parsed URL parts, the proxy to go through, and the pool of connections.
+struct origin {
+  detail::target_url url;  // `target` unused
+  std::optional<detail::proxy_url> proxy;
+  host_pool* pool = nullptr;
+};
+
+// Hash and equality that accept string views, so that looking an origin up allocates nothing.
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view>{}(s); }
+};
+
 // The state of one request. Lives in its coroutine; timers and the cancellation slot only hold weak references.
 struct request_op : std::enable_shared_from_this<request_op> {
   request_op(const asio::any_io_executor& io, request r, diagnostics& d, sender::handler_type h)
-      : req(std::move(r)), diag(&d), handler(std::move(h)), deadline(io), connect_deadline(io), wake(io) {}
+      : req(std::move(r)), diag(&d), handler(std::move(h)), connect_deadline(io), wake(io) {}
 
   request req;
   diagnostics* diag;
   sender::handler_type handler;
   asio::any_completion_executor work;  // keeps the handler's executor from running out of work until completion
-  asio::steady_timer deadline;
+  steady::time_point deadline{};  // when request_timeout ends it
   asio::steady_timer connect_deadline;
   asio::steady_timer wake;  // a condition variable: cancelled when a connection is handed over or a slot frees
   std::optional<tcp::resolver> resolver;
@@ -108,10 +121,45 @@ struct request_op : std::enable_shared_from_this<request_op> {
   host_pool* waiting_in = nullptr;
   std::shared_ptr<connection> handed;
   abort_reason aborted = abort_reason::none;
-  std::string where;    // host:port, for messages
-  std::string message;  // diagnostics::client_message on failure
+  const std::string* where = nullptr;  // host:port, for messages
+  std::string message;                 // diagnostics::client_message on failure
   bool done = false;
+  // Requests in flight, oldest first (and so in deadline order: every request has the same timeout).
+  request_op* older = nullptr;
+  request_op* newer = nullptr;
 };
+
+// Whether every character of a request target may appear in a URI path or query as it is
+// (RFC 3986: unreserved, sub-delims, ':', '@', '/', '?', and '%' of percent-encoding).
+bool plain_target(std::string_view target) noexcept {
+  for (unsigned char c : target) {
+    bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!ok) {
+      switch (c) {
+        case '-': case '.': case '_': case '~': case '%': case '!': case '$': case '&': case '\'':
+        case '(': case ')': case '*': case '+': case ',': case ';': case '=': case ':': case '@':
+        case '/': case '?':
+          ok = true;
+          break;
+        default:
+          break;
+      }
+    }
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// Splits an absolute URL into its scheme://authority part and the rest (target, fragment dropped).
+bool split_origin(std::string_view url, std::string_view& origin_text, std::string_view& target) noexcept {
+  auto scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos) return false;
+  auto authority_end = url.find_first_of("/?#", scheme_end + 3);
+  origin_text = url.substr(0, authority_end);
+  target = authority_end == std::string_view::npos ? std::string_view{} : url.substr(authority_end);
+  if (auto hash = target.find('#'); hash != std::string_view::npos) target = target.substr(0, hash);
+  return true;
+}
 
 // Clears request_op::current when a stage ends, however it ends.
 struct current_guard {
@@ -130,6 +178,7 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
         executor_(own_ ? asio::any_io_executor(own_->get_executor()) : std::move(executor)),
         // One thread runs an own context, so it needs no strand; a caller's executor may have many.
         io_(own_ ? executor_ : asio::any_io_executor(asio::make_strand(executor_))),
+        executor_default_(executor_),
         options_(std::move(options)),
         tls_(asio::ssl::context::tls_client) {
     if (!options_.proxy) options_.proxy = proxy_settings::from_environment();
@@ -158,8 +207,10 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
 
   void start(request req, diagnostics& diag, sender::handler_type handler) {
     auto op = std::make_shared<request_op>(io_, std::move(req), diag, std::move(handler));
-    op->work = asio::prefer(asio::get_associated_executor(op->handler, executor_),
-                            asio::execution::outstanding_work.tracked);
+    // The client's own pending operations keep its executor busy; only a handler bound to another
+    // executor needs that one kept from running out of work until it is called.
+    if (auto handler_ex = asio::get_associated_executor(op->handler, executor_); handler_ex != executor_default_)
+      op->work = asio::prefer(handler_ex, asio::execution::outstanding_work.tracked);
     auto slot = asio::get_associated_cancellation_slot(op->handler);
     if (slot.is_connected()) {
       slot.assign([weak_op = op->weak_from_this(), weak_self = weak_from_this(), io = io_](asio::cancellation_type type) {
@@ -189,48 +240,25 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
   asio::awaitable<void> run(std::shared_ptr<request_op> op_ptr) {
     auto self = shared_from_this();
     request_op& op = *op_ptr;
-    in_flight_.insert(&op);
+    track(op);
     if (shut_down_) {
       op.message = "the HTTP client was shut down";
       finish(op, errc::cancelled);
       co_return;
     }
-    std::string why;
-    auto url = detail::parse_target_url(op.req.url, why);
-    if (!url) {
-      finish_invalid(op, "request.url", why, "pass an absolute https:// URL");
-      co_return;
-    }
-    op.where = url->host_port;
-    if (!url->tls && !options_.allow_insecure_http && !is_loopback_host(url->host)) {
-      finish_invalid(op, "client_options.allow_insecure_http",
-                     "plain http:// to '" + url->host + "' is refused: it would send credentials unencrypted",
-                     "use https://, or set client_options::allow_insecure_http = true for a trusted network");
-      co_return;
-    }
-    std::optional<detail::proxy_url> proxy;
-    if (auto chosen = options_.proxy->select(url->scheme, url->host); !chosen.empty()) {
-      proxy = detail::parse_proxy_url(chosen, why);
-      if (!proxy) {
-        finish_invalid(op, url->tls ? "HTTPS_PROXY" : "HTTP_PROXY", why,
-                       "set client_options::proxy, or the variable, to http://host:port");
-        co_return;
-      }
-    }
-    if (options_.request_timeout.count() > 0) {
-      op.deadline.expires_after(options_.request_timeout);
-      op.deadline.async_wait([this, weak_op = op.weak_from_this()](error_code ec) {
-        if (auto o = weak_op.lock(); o && !ec) abort(*o, abort_reason::timeout);
-      });
-    }
-
-    auto& pool = pools_[url->scheme + "://" + url->host_port];
-    auto msg = build(op.req, *url, proxy && !url->tls ? &*proxy : nullptr);
+    std::string target;
+    const origin* o = find_origin(op, target);
+    if (!o) co_return;  // finished with the reason
+    op.where = &o->url.host_port;
+    host_pool& pool = *o->pool;
+    const auto& url = o->url;
+    const auto& proxy = o->proxy;
+    auto msg = build(op.req, url, target, proxy && !url.tls ? &*proxy : nullptr);
     bool fresh_only = false;
     for (;;) {
       std::shared_ptr<connection> conn;
       bool reused = false;
-      error_code ec = co_await acquire(op, pool, *url, proxy ? &*proxy : nullptr, fresh_only, conn, reused);
+      error_code ec = co_await acquire(op, pool, url, proxy ? &*proxy : nullptr, fresh_only, conn, reused);
       if (ec) {
         finish(op, ec);
         co_return;
@@ -257,10 +285,92 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     }
   }
 
-  static bhttp::request<bhttp::string_body> build(request& r, const detail::target_url& url,
+  // The origin of `op.req.url`, parsed and checked the first time it is seen, and the request
+  // target in `target`. Finishes `op` and returns null when the URL or its proxy is unusable.
+  const origin* find_origin(request_op& op, std::string& target) {
+    std::string_view origin_text;
+    std::string_view rest;
+    if (split_origin(op.req.url, origin_text, rest) && plain_target(rest)) {
+      if (auto it = origins_.find(origin_text); it != origins_.end()) {
+        target = rest.empty() || rest.front() != '/' ? "/" + std::string(rest) : std::string(rest);
+        return &it->second;
+      }
+    }
+    std::string why;
+    auto url = detail::parse_target_url(op.req.url, why);
+    if (!url) {
+      finish_invalid(op, "request.url", why, "pass an absolute https:// URL");
+      return nullptr;
+    }
+    if (!url->tls && !options_.allow_insecure_http && !is_loopback_host(url->host)) {
+      finish_invalid(op, "client_options.allow_insecure_http",
+                     "plain http:// to '" + url->host + "' is refused: it would send credentials unencrypted",
+                     "use https://, or set client_options::allow_insecure_http = true for a trusted network");
+      return nullptr;
+    }
+    origin o;
+    if (auto chosen = options_.proxy->select(url->scheme, url->host); !chosen.empty()) {
+      o.proxy = detail::parse_proxy_url(chosen, why);
+      if (!o.proxy) {
+        finish_invalid(op, url->tls ? "HTTPS_PROXY" : "HTTP_PROXY", why,
+                       "set client_options::proxy, or the variable, to http://host:port");
+        return nullptr;
+      }
+    }
+    target = std::move(url->target);
+    o.url = std::move(*url);
+    o.pool = &pools_[o.url.scheme + "://" + o.url.host_port];
+    // Later requests find the origin by the text before their target, when the text splits cleanly.
+    std::string key = split_origin(op.req.url, origin_text, rest) && plain_target(rest) ? std::string(origin_text)
+                                                                                       : std::string(op.req.url);
+    // An origin already known keeps its entry: requests in flight point into it.
+    return &origins_.try_emplace(std::move(key), std::move(o)).first->second;
+  }
+
+  // Adds `op` to the requests in flight; arms the deadline timer when nothing else has.
+  void track(request_op& op) {
+    op.older = newest_;
+    if (newest_) newest_->newer = &op;
+    newest_ = &op;
+    if (!oldest_) oldest_ = &op;
+    if (options_.request_timeout.count() <= 0) return;
+    op.deadline = steady::now() + options_.request_timeout;
+    if (!deadline_armed_) arm_deadline(op.deadline);
+  }
+
+  void untrack(request_op& op) {
+    (op.older ? op.older->newer : oldest_) = op.newer;
+    (op.newer ? op.newer->older : newest_) = op.older;
+    op.older = op.newer = nullptr;
+    // An idle client must leave its executor without work, so that a caller's run() can return.
+    if (!oldest_ && deadline_armed_) {
+      deadline_armed_ = false;
+      deadline_timer_.cancel();
+    }
+  }
+
+  // One timer serves every request's deadline: requests are kept oldest first, and all share one
+  // timeout, so the timer only ever waits for the oldest one.
+  void arm_deadline(steady::time_point when) {
+    deadline_armed_ = true;
+    deadline_timer_.expires_at(when);
+    deadline_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+      if (auto self = weak.lock(); self && ec != asio::error::operation_aborted) self->on_deadline();
+    });
+  }
+
+  void on_deadline() {
+    deadline_armed_ = false;
+    auto now = steady::now();
+    request_op* op = oldest_;
+    for (; op && op->deadline <= now; op = op->newer) abort(*op, abort_reason::timeout);
+    if (op && !shut_down_) arm_deadline(op->deadline);
+  }
+
+  static bhttp::request<bhttp::string_body> build(request& r, const detail::target_url& url, const std::string& target,
                                                   const detail::proxy_url* absolute_via) {
     bhttp::request<bhttp::string_body> msg{
-        to_beast(r.method), absolute_via ? url.scheme + "://" + url.host_header + url.target : url.target, 11};
+        to_beast(r.method), absolute_via ? url.scheme + "://" + url.host_header + target : target, 11};
     if (!r.headers.contains("Host")) msg.set(bhttp::field::host, url.host_header);
     for (const auto& [name, value] : r.headers) msg.insert(name, value);
     if (absolute_via && !absolute_via->authorization.empty())
@@ -274,12 +384,16 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
                                       const detail::proxy_url* proxy, bool fresh_only,
                                       std::shared_ptr<connection>& out, bool& reused) {
     for (;;) {
-      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (op.aborted != abort_reason::none) {
+        // This request may have been woken for a free slot it will not use: pass the turn on.
+        if (pool.open < options_.max_connections_per_host) wake_one(pool);
+        co_return abort_error(op);
+      }
       if (!fresh_only) {
         while (!pool.idle.empty()) {
           auto c = std::move(pool.idle.back());
           pool.idle.pop_back();
-          if (usable(*c)) {
+          if (usable(*c, op.req)) {
             out = std::move(c);
             reused = true;
             co_return error_code{};
@@ -405,7 +519,7 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
       w = co_await bhttp::async_write(c.socket(), msg, use_tuple);
     if (op.aborted != abort_reason::none) co_return abort_error(op);
     if (std::get<0>(w))
-      co_return fail(op, errc::transport_error, "sending the request to " + op.where + " failed: " + std::get<0>(w).message());
+      co_return fail(op, errc::transport_error, "sending the request to " + where(op) + " failed: " + std::get<0>(w).message());
     for (;;) {
       bhttp::response_parser<bhttp::string_body> parser;
       parser.header_limit(header_limit);
@@ -435,16 +549,16 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     std::string low = " (" + ec.message() + ")";
     if (ec == bhttp::error::body_limit)
       return fail(op, errc::protocol_error,
-                  "the response from " + op.where + " is larger than client_options::max_response_body (" +
+                  "the response from " + where(op) + " is larger than client_options::max_response_body (" +
                       std::to_string(options_.max_response_body) + " bytes)");
     if (ec == bhttp::error::header_limit)
-      return fail(op, errc::protocol_error, "the response header from " + op.where + " is larger than 64 KiB");
+      return fail(op, errc::protocol_error, "the response header from " + where(op) + " is larger than 64 KiB");
     bool closed = ec == bhttp::error::end_of_stream || ec == bhttp::error::partial_message || ec == asio::error::eof ||
                   ec == asio::error::connection_reset || ec == asio::ssl::error::stream_truncated;
     if (closed && !started)
-      return fail(op, errc::transport_error, "the server " + op.where + " closed the connection before answering" + low);
+      return fail(op, errc::transport_error, "the server " + where(op) + " closed the connection before answering" + low);
     if (closed) {
-      std::string text = "the connection to " + op.where + " closed before the response was complete";
+      std::string text = "the connection to " + where(op) + " closed before the response was complete";
       if (parser.is_header_done()) {
         text += ": got " + std::to_string(parser.get().body().size()) + " body bytes";
         if (auto length = parser.get().find(bhttp::field::content_length); length != parser.get().end())
@@ -453,14 +567,18 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
       return fail(op, errc::transport_error, text + low);
     }
     if (ec.category() == bhttp::make_error_code(bhttp::error::need_more).category())
-      return fail(op, errc::protocol_error, "malformed response from " + op.where + low);
-    return fail(op, errc::transport_error, "reading the response from " + op.where + " failed" + low);
+      return fail(op, errc::protocol_error, "malformed response from " + where(op) + low);
+    return fail(op, errc::transport_error, "reading the response from " + where(op) + " failed" + low);
   }
 
-  bool usable(connection& c) const {
+  // Whether an idle connection may carry `req`. A server that closed an idle connection has left
+  // EOF (or a reset) to read, which a peek finds; the peek costs a system call, so it is skipped for
+  // a connection used a moment ago when the request could simply be re-sent if it was closed anyway.
+  bool usable(connection& c, const request& req) const {
     if (!c.socket().is_open() || c.buffer.size() != 0) return false;
-    if (steady::now() - c.idle_since > options_.idle_timeout) return false;
-    // A server that closed an idle connection has left EOF (or a reset) to read: peek for it.
+    auto idle = steady::now() - c.idle_since;
+    if (idle > options_.idle_timeout) return false;
+    if (idle < std::chrono::seconds(1) && retry_safe(req)) return true;
     char byte = 0;
     error_code ec;
     auto n = c.socket().receive(asio::buffer(&byte, 1), tcp::socket::message_peek, ec);
@@ -516,11 +634,11 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
   error_code abort_error(request_op& op) {
     switch (op.aborted) {
       case abort_reason::timeout:
-        op.message = "the request to " + op.where + " did not complete within client_options::request_timeout (" +
+        op.message = "the request to " + where(op) + " did not complete within client_options::request_timeout (" +
                      millis(options_.request_timeout) + ")";
         return errc::timeout;
       case abort_reason::connect_timeout:
-        op.message = "connecting to " + op.where + " took longer than client_options::connect_timeout (" +
+        op.message = "connecting to " + where(op) + " took longer than client_options::connect_timeout (" +
                      millis(options_.connect_timeout) + ")";
         return errc::timeout;
       case abort_reason::shutdown:
@@ -530,8 +648,13 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
       case abort_reason::none:
         break;
     }
-    op.message = "the request to " + op.where + " was cancelled";
+    op.message = "the request to " + where(op) + " was cancelled";
     return errc::cancelled;
+  }
+
+  static const std::string& where(const request_op& op) {
+    static const std::string unknown = "the server";
+    return op.where ? *op.where : unknown;
   }
 
   static error_code fail(request_op& op, errc code, std::string text) {
@@ -548,8 +671,7 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
   void finish(request_op& op, error_code ec, response res = {}) {
     if (op.done) return;
     op.done = true;
-    in_flight_.erase(&op);
-    op.deadline.cancel();
+    untrack(op);
     op.connect_deadline.cancel();
     op.wake.cancel();
     if (ec) op.diag->client_message = std::move(op.message);
@@ -562,8 +684,8 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
 
   void shutdown() {
     shut_down_ = true;
-    std::vector<request_op*> ops(in_flight_.begin(), in_flight_.end());
-    for (auto* op : ops) abort(*op, abort_reason::shutdown);
+    for (request_op* op = oldest_; op; op = op->newer) abort(*op, abort_reason::shutdown);
+    deadline_timer_.cancel();
     for (auto& [key, pool] : pools_) {
       for (auto& c : pool.idle) {
         c->close();
@@ -579,10 +701,15 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
   std::thread thread_;
   asio::any_io_executor executor_;  // where completion handlers run by default
   asio::any_io_executor io_;        // where the client's own work runs (a strand unless the context is own)
+  asio::any_completion_executor executor_default_;  // executor_, as handlers report it
   client_options options_;
   asio::ssl::context tls_;
   std::unordered_map<std::string, host_pool> pools_;
-  std::unordered_set<request_op*> in_flight_;
+  std::unordered_map<std::string, origin, string_hash, std::equal_to<>> origins_;
+  request_op* oldest_ = nullptr;
+  request_op* newest_ = nullptr;
+  asio::steady_timer deadline_timer_{io_};
+  bool deadline_armed_ = false;
   bool shut_down_ = false;
 };
 

@@ -223,7 +223,12 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
     for (;;) {
       auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_), use_tuple);
       if (stopped_ || !acceptor_.is_open()) co_return;
-      if (ec) continue;
+      if (ec) {
+        // Out of descriptors, say: wait a moment instead of spinning on the same error.
+        asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(20));
+        co_await pause.async_wait(use_tuple);
+        continue;
+      }
       error_code ignored;
       socket.set_option(tcp::no_delay(true), ignored);
       auto id = ++accepted_;

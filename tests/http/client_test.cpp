@@ -403,6 +403,11 @@ TEST_F(HttpClient, IdleConnectionClosedByTheServerIsNotReused) {
   post.body = "once";
   EXPECT_EQ(c.send(post).body, "POST\n4\nonce");
   EXPECT_EQ(server().stats().connections_accepted, 2u);
+  // A GET may skip the check (it can be re-sent), but still ends up answered on a new connection.
+  server().close_connections();
+  ASSERT_TRUE(eventually([&] { return server().stats().open_connections == 0; }));
+  EXPECT_EQ(c.send(get(url("/hello"))).body, "hello");
+  EXPECT_EQ(server().stats().connections_accepted, 3u);
 }
 
 TEST_F(HttpClient, StaleConnectionIsRetriedOnceOnAFreshOneForIdempotentRequests) {
