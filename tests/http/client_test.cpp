@@ -54,6 +54,8 @@ http::response route(const local::server_request& r) {
                r.message.body;
   } else if (path == "/headers") {
     for (const auto& [name, value] : r.message.headers) res.body += name + ": " + value + "\n";
+  } else if (path == "/sni") {
+    res.body = "sni=" + r.server_name;
   } else if (path == "/missing") {
     res.status = 404;
     res.body = "no such thing";
@@ -493,6 +495,13 @@ TEST_F(HttpClientTls, VerifiesTheServerWithTheTestCa) {
   EXPECT_EQ(c.send(get(url("/chunked"))).body, pattern(100'000));
   EXPECT_EQ(server().stats().connections_accepted, 1u);
   EXPECT_EQ(c.send(get("https://localhost:" + std::to_string(server().port()) + "/hello")).body, "hello");
+}
+
+TEST_F(HttpClientTls, SendsTheHostNameAsSniButNotAnAddress) {
+  start_tls();
+  http::client c(trusting());
+  EXPECT_EQ(c.send(get("https://localhost:" + std::to_string(server().port()) + "/sni")).body, "sni=localhost");
+  EXPECT_EQ(c.send(get(url("/sni"))).body, "sni=");
 }
 
 TEST_F(HttpClientTls, TakesTheCaFromAFile) {
