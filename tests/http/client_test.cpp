@@ -204,6 +204,29 @@ TEST_F(HttpClient, SendsCallerHeadersAndTheHostHeader) {
   EXPECT_NE(body.find("Host: 127.0.0.1:" + std::to_string(server().port()) + "\n"), std::string::npos) << body;
 }
 
+TEST_F(HttpClient, RefusesHeadersThatWouldBreakTheMessage) {
+  start();
+  http::client c;
+  http::request req = get(url("/headers"));
+  req.headers.set("x-injected", "a\r\nHost: evil");
+  auto o = send(c, req);
+  EXPECT_EQ(o.ec, errc::invalid_argument);
+  ASSERT_EQ(o.diag.validation.size(), 1u);
+  EXPECT_EQ(o.diag.validation[0].field, "request.headers");
+  EXPECT_EQ(server().stats().requests, 0u);
+}
+
+TEST_F(HttpClient, FramesTheBodyItselfWhateverTheCallerSaid) {
+  start();
+  http::client c;
+  http::request req = get(url("/echo"));
+  req.method = http::verb::post;
+  req.body = "abc";
+  req.headers.set("Content-Length", "999");
+  req.headers.set("Transfer-Encoding", "chunked");
+  EXPECT_EQ(c.send(req).body, "POST\n3\nabc");
+}
+
 TEST_F(HttpClient, HeadResponsesHaveNoBodyAndKeepTheConnection) {
   start();
   http::client c;
