@@ -8,7 +8,6 @@
 #include "http/url.hpp"
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -22,6 +21,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
@@ -30,7 +30,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <boost/asio/write.hpp>
 
 #include <array>
 #include <deque>
@@ -469,7 +468,8 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
       ec = std::get<0>(r);
     } else {
       op.resolver.emplace(io_);
-      auto resolved = co_await op.resolver->async_resolve(host, std::to_string(port), use_tuple);
+      std::string service = std::to_string(port);
+      auto resolved = co_await op.resolver->async_resolve(host, service, use_tuple);
       op.resolver.reset();
       if (op.aborted != abort_reason::none) co_return abort_error(op);
       if (std::get<0>(resolved)) co_return fail(op, errc::transport_error, "cannot resolve '" + host + "': " + std::get<0>(resolved).message());
