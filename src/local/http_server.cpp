@@ -98,6 +98,7 @@ struct session {
   bool tls;
   bool closed = false;
   std::uint64_t id;
+  std::string server_name;  // SNI
 };
 
 }  // namespace
@@ -267,6 +268,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
       arm_idle_timer(sp);
       auto handshake = co_await s.stream.async_handshake(asio::ssl::stream_base::server, use_tuple);
       if (std::get<0>(handshake) || s.closed) co_return;
+      if (const char* name = SSL_get_servername(s.stream.native_handle(), TLSEXT_NAMETYPE_host_name)) s.server_name = name;
     }
     for (std::uint64_t sequence = 1;; ++sequence) {
       bhttp::request_parser<bhttp::string_body> parser;
@@ -295,6 +297,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
       req.connection_id = s.id;
       req.sequence = sequence;
       req.tls = s.tls;
+      req.server_name = s.server_name;
       req.message.url = origin_form(msg.target());
       for (const auto& field : msg) req.message.headers.add(std::string(field.name_string()), std::string(field.value()));
       req.message.body = std::move(msg.body());

@@ -54,6 +54,8 @@ http::response route(const local::server_request& r) {
                r.message.body;
   } else if (path == "/headers") {
     for (const auto& [name, value] : r.message.headers) res.body += name + ": " + value + "\n";
+  } else if (path == "/sni") {
+    res.body = "sni=" + r.server_name;
   } else if (path == "/missing") {
     res.status = 404;
     res.body = "no such thing";
@@ -202,6 +204,29 @@ TEST_F(HttpClient, SendsCallerHeadersAndTheHostHeader) {
   EXPECT_NE(body.find("Host: 127.0.0.1:" + std::to_string(server().port()) + "\n"), std::string::npos) << body;
 }
 
+TEST_F(HttpClient, RefusesHeadersThatWouldBreakTheMessage) {
+  start();
+  http::client c;
+  http::request req = get(url("/headers"));
+  req.headers.set("x-injected", "a\r\nHost: evil");
+  auto o = send(c, req);
+  EXPECT_EQ(o.ec, errc::invalid_argument);
+  ASSERT_EQ(o.diag.validation.size(), 1u);
+  EXPECT_EQ(o.diag.validation[0].field, "request.headers");
+  EXPECT_EQ(server().stats().requests, 0u);
+}
+
+TEST_F(HttpClient, FramesTheBodyItselfWhateverTheCallerSaid) {
+  start();
+  http::client c;
+  http::request req = get(url("/echo"));
+  req.method = http::verb::post;
+  req.body = "abc";
+  req.headers.set("Content-Length", "999");
+  req.headers.set("Transfer-Encoding", "chunked");
+  EXPECT_EQ(c.send(req).body, "POST\n3\nabc");
+}
+
 TEST_F(HttpClient, HeadResponsesHaveNoBodyAndKeepTheConnection) {
   start();
   http::client c;
@@ -221,7 +246,7 @@ TEST_F(HttpClient, RequestTimeoutEndsASlowRequest) {
   options.faults.rules.push_back(slow);
   start(std::move(options));
   http::client_options client_options;
-  client_options.request_timeout = 100ms;
+  client_options.request_timeout = 500ms;  // the follow-up request must fit in it on a loaded machine
   http::client c(client_options);
   auto o = send(c, get(url("/slow")));
   EXPECT_EQ(o.ec, errc::timeout);
@@ -493,6 +518,13 @@ TEST_F(HttpClientTls, VerifiesTheServerWithTheTestCa) {
   EXPECT_EQ(c.send(get(url("/chunked"))).body, pattern(100'000));
   EXPECT_EQ(server().stats().connections_accepted, 1u);
   EXPECT_EQ(c.send(get("https://localhost:" + std::to_string(server().port()) + "/hello")).body, "hello");
+}
+
+TEST_F(HttpClientTls, SendsTheHostNameAsSniButNotAnAddress) {
+  start_tls();
+  http::client c(trusting());
+  EXPECT_EQ(c.send(get("https://localhost:" + std::to_string(server().port()) + "/sni")).body, "sni=localhost");
+  EXPECT_EQ(c.send(get(url("/sni"))).body, "sni=");
 }
 
 TEST_F(HttpClientTls, TakesTheCaFromAFile) {

@@ -50,7 +50,12 @@ struct client_options {
 /// and the response whatever its status; transport failures complete with errc::transport_error,
 /// errc::tls_error, errc::timeout or errc::cancelled, and the reason in diagnostics::client_message.
 /// Cancelling a request (terminal cancellation through the completion handler's cancellation slot)
-/// closes its connection rather than returning it to the pool. The client may be used from any thread.
+/// closes its connection rather than returning it to the pool. The client may be used from any thread;
+/// while no request is in flight it leaves no work on its executor, so a caller's run() can return.
+///
+/// A kept-alive connection the server has closed is detected before sending (or, for a request that
+/// may be repeated, by its failure), and the request is sent once more on a new connection; a
+/// request that is not idempotent and not marked safe_to_retry is never sent twice.
 class client final : public sender {
  public:
   /// A client that runs its own I/O thread (for blocking callers and language bindings).

@@ -24,6 +24,7 @@ struct server_request {
   std::uint64_t connection_id = 0;  ///< 1 for the first connection the server accepted, and so on
   std::uint64_t sequence = 0;       ///< 1 for the first request on its connection, and so on
   bool tls = false;                 ///< the request came over HTTPS
+  std::string server_name;          ///< the TLS SNI host name the client sent, if any
 };
 
 /// Answers one request. Call send() once, from any thread; a responder dropped without an answer
