@@ -1,5 +1,7 @@
 #include <amlk8s/core/azureml_reference.hpp>
 
+#include "core/id_text.hpp"
+
 #include <ostream>
 #include <utility>
 #include <vector>
@@ -7,47 +9,12 @@
 namespace amlk8s {
 namespace {
 
+using detail::hex_byte;
+using detail::is_control;
+using detail::quote;
+using detail::segment_problem;
+
 constexpr std::string_view registry_prefix = "//registries/";
-// Long enough for any real reference; keeps a runaway input from flooding a log line.
-constexpr std::size_t max_quoted_length = 512;
-
-bool is_control(char c) noexcept {
-  auto u = static_cast<unsigned char>(c);
-  return u < 0x20 || u == 0x7f;
-}
-
-// Quotes user input for a message: control characters escaped, very long input shortened.
-std::string quote(std::string_view text) {
-  constexpr char digits[] = "0123456789ABCDEF";
-  std::string out = "'";
-  std::size_t n = 0;
-  for (char c : text) {
-    if (n++ == max_quoted_length) {
-      out += "...";
-      break;
-    }
-    if (is_control(c)) {
-      auto u = static_cast<unsigned char>(c);
-      out += {'\\', 'x', digits[u >> 4], digits[u & 0xf]};
-    } else {
-      out += c;
-    }
-  }
-  out += "'";
-  return out;
-}
-
-// What keeps `value` from being one ARM id segment, or "" when it can be one.
-std::string segment_problem(std::string_view value) {
-  if (value.empty()) return "is empty";
-  for (char c : value) {
-    if (c == '/') return "contains '/'";
-    if (c == '?') return "contains '?'";
-    if (c == '#') return "contains '#'";
-    if (is_control(c)) return "contains a control character";
-  }
-  return {};
-}
 
 // "the version '1/2' contains '/'", or "" when `value` is fine.
 std::string part_problem(std::string_view role, std::string_view value) {

@@ -1,5 +1,7 @@
 #include <amlk8s/core/resource_id.hpp>
 
+#include "core/id_text.hpp"
+
 #include <boost/json/conversion.hpp>
 #include <boost/json/value.hpp>
 
@@ -12,11 +14,14 @@
 namespace amlk8s {
 namespace {
 
+using detail::hex_byte;
+using detail::is_control;
+using detail::quote;
+using detail::segment_problem;
+
 constexpr std::string_view resources_namespace = "Microsoft.Resources";
 constexpr std::string_view kubernetes_configuration_namespace = "Microsoft.KubernetesConfiguration";
 constexpr std::string_view machine_learning_namespace = "Microsoft.MachineLearningServices";
-// Long enough for any real id; keeps a runaway input from flooding a log line.
-constexpr std::size_t max_quoted_length = 512;
 
 char ascii_lower(char c) noexcept { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
@@ -28,47 +33,6 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   return true;
 }
 
-bool is_control(char c) noexcept {
-  auto u = static_cast<unsigned char>(c);
-  return u < 0x20 || u == 0x7f;
-}
-
-std::string hex_byte(char c) {
-  constexpr char digits[] = "0123456789ABCDEF";
-  auto u = static_cast<unsigned char>(c);
-  return {'0', 'x', digits[u >> 4], digits[u & 0xf]};
-}
-
-// Quotes user input for a message: control characters escaped, very long input shortened.
-std::string quote(std::string_view text) {
-  std::string out = "'";
-  std::size_t n = 0;
-  for (char c : text) {
-    if (n++ == max_quoted_length) {
-      out += "...";
-      break;
-    }
-    if (is_control(c)) {
-      out += "\\x" + hex_byte(c).substr(2);
-    } else {
-      out += c;
-    }
-  }
-  out += "'";
-  return out;
-}
-
-// What makes `value` unusable as one id segment, or "" when it is fine.
-std::string segment_problem(std::string_view value) {
-  if (value.empty()) return "is empty";
-  for (char c : value) {
-    if (c == '/') return "contains '/'";
-    if (c == '?') return "contains '?'";
-    if (c == '#') return "contains '#'";
-    if (is_control(c)) return "contains a control character (" + hex_byte(c) + ")";
-  }
-  return {};
-}
 
 // ARM's documented resource group rule. Bytes above 0x7f are let through: the rule allows Unicode
 // letters and digits, and telling those apart needs tables this type does not carry.
