@@ -55,8 +55,11 @@ TEST(AzuremlComponents, HaRouterHasThreeReplicasAndOptionalDaemonsetsFollowTheir
   EXPECT_TRUE(has(cs, "nvidia-device-plugin-daemonset"));
   EXPECT_FALSE(has(cs, "azureml-prometheus-operator"));
   EXPECT_FALSE(has(cs, "volcano-admission"));
-  for (const auto& c : cs)
-    if (c.kind == workload_kind::daemonset) EXPECT_EQ(c.replicas, 0) << c.name;
+  for (const auto& c : cs) {
+    if (c.kind == workload_kind::daemonset) {
+      EXPECT_EQ(c.replicas, 0) << c.name;
+    }
+  }
 }
 
 TEST(AzuremlComponents, RelayFollowsItsFlagWhenGiven) {
