@@ -3,7 +3,44 @@
 from __future__ import annotations
 
 from . import errors
-from ._core import Quantity, ResourceId, __version__, cluster_id
+from ._core import (
+    AzureMLCreateRequest,
+    AzureMLSettings,
+    AzureMLUpdateRequest,
+    Component,
+    ComponentStatus,
+    HealthCheckFinding,
+    PreflightFinding,
+    PreflightReport,
+    Quantity,
+    ResourceId,
+    ValidationIssue,
+    VerificationReport,
+    __version__,
+    build_azureml_create,
+    build_azureml_update,
+    cluster_id,
+    expected_components,
+)
 from .errors import *  # noqa: F401,F403 - the exception hierarchy is part of the top-level API
 
-__all__ = ["__version__", "errors", "Quantity", "ResourceId", "cluster_id"] + list(errors.__all__)
+__all__ = [
+    "__version__",
+    "errors",
+    "AzureMLCreateRequest",
+    "AzureMLSettings",
+    "AzureMLUpdateRequest",
+    "Component",
+    "ComponentStatus",
+    "HealthCheckFinding",
+    "PreflightFinding",
+    "PreflightReport",
+    "Quantity",
+    "ResourceId",
+    "ValidationIssue",
+    "VerificationReport",
+    "build_azureml_create",
+    "build_azureml_update",
+    "cluster_id",
+    "expected_components",
+] + list(errors.__all__)

@@ -3,6 +3,8 @@
 
 #include <amlk8s/core/error.hpp>
 
+#include <boost/json/value.hpp>
+
 #include <pybind11/pybind11.h>
 
 namespace amlk8s::python {
@@ -10,7 +12,13 @@ namespace amlk8s::python {
 /// The diagnostics as a dict, in the shape amlk8s/errors.py expects.
 pybind11::dict to_python(const diagnostics& d);
 
+/// A JSON value as the Python object json.loads would give.
+pybind11::object to_python(const boost::json::value& v);
+
 /// Binds the core value types (Quantity, ResourceId, ...).
 void bind_core(pybind11::module_& m);
+
+/// Binds the AzureML extension model (settings, requests, reports).
+void bind_model(pybind11::module_& m);
 
 }  // namespace amlk8s::python

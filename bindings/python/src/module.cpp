@@ -49,4 +49,5 @@ PYBIND11_MODULE(_core, m) {
     }
   });
   amlk8s::python::bind_core(m);
+  amlk8s::python::bind_model(m);
 }
