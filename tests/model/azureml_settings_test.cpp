@@ -466,7 +466,8 @@ TEST(AzuremlCreateRequest, NamespaceScopeAndAutoUpgradeWithAPinAreRefusedBeforeA
   o.auto_upgrade_minor_version.reset();
   o.release_namespace = "ml";
   auto r = build_azureml_create(s, {aks, "eastus", 3, ""}, o);
-  const auto& props = r.to_json().at("properties").as_object();
+  const auto body = r.to_json();
+  const auto& props = body.at("properties").as_object();
   EXPECT_EQ(props.at("version"), "1.1.50");
   EXPECT_EQ(props.at("autoUpgradeMinorVersion"), false);  // sent explicitly with a pin
   EXPECT_EQ(props.at("scope").at("cluster").at("releaseNamespace"), "azureml");
