@@ -206,23 +206,15 @@ azureml_create_request build_azureml_create(const azureml_settings& settings, co
 }
 
 boost::json::object azureml_create_request::to_json() const {
-  boost::json::object props;
-  props["extensionType"] = extension_type;
-  if (auto_upgrade_minor_version) props["autoUpgradeMinorVersion"] = *auto_upgrade_minor_version;
-  props["releaseTrain"] = release_train;
-  if (version) props["version"] = *version;
-  props["scope"] = boost::json::object{{"cluster", boost::json::object{{"releaseNamespace", release_namespace}}}};
-  props["configurationSettings"] = settings_json(configuration_settings);
-  props["configurationProtectedSettings"] = protected_json(configuration_protected_settings, false);
-  boost::json::object body;
-  if (identity_type) body["identity"] = boost::json::object{{"type", *identity_type}};
-  body["properties"] = std::move(props);
-  return body;
+  // One body: the one extensions_client sends.
+  return to_spec().to_json();
 }
 
 boost::json::object azureml_create_request::to_redacted_json() const {
   auto body = to_json();
-  body["properties"].as_object()["configurationProtectedSettings"] = protected_json(configuration_protected_settings, true);
+  auto& props = body["properties"].as_object();
+  if (props.contains("configurationProtectedSettings"))
+    props["configurationProtectedSettings"] = protected_json(configuration_protected_settings, true);
   return body;
 }
 
@@ -259,6 +251,19 @@ std::string azureml_create_request::dry_run() const {
     }
   }
   return out + "\n}\n";
+}
+
+extension_spec azureml_create_request::to_spec() const {
+  extension_spec spec;
+  spec.extension_type = extension_type;
+  spec.auto_upgrade_minor_version = auto_upgrade_minor_version;
+  spec.release_train = release_train;
+  spec.version = version;
+  spec.scope = extension_scope{true, release_namespace, {}};
+  spec.configuration_settings = configuration_settings;
+  spec.configuration_protected_settings = configuration_protected_settings;
+  if (identity_type) spec.identity = extension_identity{*identity_type, {}, {}, {}};
+  return spec;
 }
 
 azureml_update_request build_azureml_update(const azureml_settings& changes, bool replaces_all_protected_settings,
@@ -311,15 +316,21 @@ azureml_update_request build_azureml_update(const azureml_settings& changes, boo
 }
 
 boost::json::object azureml_update_request::to_json() const {
-  // §1.4: only what is set; unset members are omitted, never defaulted.
-  boost::json::object props;
-  if (auto_upgrade_minor_version) props["autoUpgradeMinorVersion"] = *auto_upgrade_minor_version;
-  if (release_train) props["releaseTrain"] = *release_train;
-  if (version) props["version"] = *version;
-  if (!configuration_settings.empty()) props["configurationSettings"] = settings_json(configuration_settings);
-  if (!configuration_protected_settings.empty())
-    props["configurationProtectedSettings"] = protected_json(configuration_protected_settings, false);
-  return boost::json::object{{"properties", std::move(props)}};
+  // One body: the one extensions_client sends (§1.4: only what is set).
+  return to_patch().to_json();
+}
+
+extension_patch azureml_update_request::to_patch() const {
+  extension_patch patch;
+  patch.release_train = release_train;
+  patch.version = version;
+  patch.auto_upgrade_minor_version = auto_upgrade_minor_version;
+  if (!configuration_settings.empty()) patch.configuration_settings = configuration_settings;
+  if (!configuration_protected_settings.empty()) {
+    patch.configuration_protected_settings = configuration_protected_settings;
+    patch.replaces_all_protected_settings = true;  // build_azureml_update has had it confirmed
+  }
+  return patch;
 }
 
 boost::json::object azureml_update_request::to_redacted_json() const {

@@ -353,8 +353,7 @@ TEST(AzuremlCreateRequest, ScenarioAksProofOfConceptOnASmallCluster) {
         "prometheus.prometheusSpec.externalLabels.cluster_name": "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.ContainerService/managedClusters/aks1",
         "relayserver.enabled": "false",
         "servicebus.enabled": "false"
-      },
-      "configurationProtectedSettings": {}
+      }
     }
   })");
   EXPECT_EQ(boost::json::value(r.to_json()), expected) << boost::json::serialize(r.to_json());

@@ -22,6 +22,7 @@
 #include <amlk8s/core/error.hpp>
 #include <amlk8s/core/redact.hpp>
 #include <amlk8s/core/resource_id.hpp>
+#include <amlk8s/model/extension.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -164,6 +165,8 @@ struct azureml_create_request {
   boost::json::object to_redacted_json() const;
   /// to_redacted_json(), pretty enough to read in a terminal.
   std::string dry_run() const;
+  /// The same request as a generic extension spec (what extensions_client sends).
+  extension_spec to_spec() const;
 };
 
 /// Applies §2.2–2.6 to `settings` for `target`. Throws amlk8s::error (errc::invalid_argument)
@@ -186,6 +189,8 @@ struct azureml_update_request {
   boost::json::object to_json() const;
   /// The same with protected values as "***".
   boost::json::object to_redacted_json() const;
+  /// The same request as a generic extension patch (what extensions_client sends).
+  extension_patch to_patch() const;
 };
 
 /// Applies the update rules of §2.8 to `changes` (only what is set is sent). Since PATCH replaces
