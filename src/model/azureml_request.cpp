@@ -77,12 +77,6 @@ std::map<std::string, secret_string> protected_settings_of(const azureml_setting
   return p;
 }
 
-boost::json::object settings_json(const std::map<std::string, std::string>& m) {
-  boost::json::object o;
-  for (const auto& [k, v] : m) o[k] = v;
-  return o;
-}
-
 boost::json::object protected_json(const std::map<std::string, secret_string>& m, bool redact) {
   boost::json::object o;
   for (const auto& [k, v] : m) o[k] = redact ? std::string("***") : v.reveal();
