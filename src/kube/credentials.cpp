@@ -9,6 +9,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <sstream>
@@ -82,6 +83,12 @@ bool parse_exec_credential(std::string_view output, std::string_view expected_ap
   }
   out.expires_on.reset();
   if (auto expiry = string_at(s, wire::exec_status_expiration); !expiry.empty()) {
+    // system_clock counts nanoseconds in 64 bits, which ends in 2262: a later time means "no expiry".
+    if (expiry.size() >= 4 && std::all_of(expiry.begin(), expiry.begin() + 4, [](char ch) { return ch >= '0' && ch <= '9'; }) &&
+        std::stoi(expiry.substr(0, 4)) >= 2262) {
+      out.expires_on = clock::time_point::max();
+      return true;
+    }
     auto t = auth::detail::parse_time(expiry);
     if (!t) {
       why = "the plugin's expirationTimestamp '" + expiry + "' is not an RFC 3339 time";

@@ -232,6 +232,12 @@ TEST(KubeCredentials, ParsesExecCredentialsByTheRules) {
   ASSERT_TRUE(c.expires_on);
   EXPECT_EQ(std::chrono::duration_cast<std::chrono::seconds>(c.expires_on->time_since_epoch()).count(), 1893553445);
 
+  // Beyond what system_clock can count: never expires.
+  EXPECT_TRUE(kube::parse_exec_credential(
+      R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"T","expirationTimestamp":"2999-01-01T00:00:00Z"}})",
+      v1, c, why));
+  EXPECT_EQ(c.expires_on, std::chrono::system_clock::time_point::max());
+
   EXPECT_FALSE(kube::parse_exec_credential(R"({"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential"})", v1, c, why));
   EXPECT_NE(why.find("status"), std::string::npos);
   EXPECT_FALSE(kube::parse_exec_credential(
