@@ -142,6 +142,23 @@ std::string find_on_path(std::string_view name) {
 
 void async_run_process(asio::any_io_executor executor, std::string program, std::vector<std::string> args,
                        std::chrono::milliseconds timeout, process_handler handler) {
+  async_run_process(std::move(executor), std::move(program), std::move(args), {}, timeout, std::move(handler));
+}
+
+void async_run_process(asio::any_io_executor executor, std::string program, std::vector<std::string> args,
+                       std::vector<std::string> extra_env, std::chrono::milliseconds timeout, process_handler handler) {
+  // The child's environment: ours, less the names `extra_env` sets, then `extra_env`.
+  std::vector<char*> envp;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    auto name = entry.substr(0, entry.find('=') + 1);
+    bool replaced = false;
+    for (const auto& x : extra_env) replaced = replaced || std::string_view(x).starts_with(name);
+    if (!replaced) envp.push_back(*e);
+  }
+  for (auto& x : extra_env) envp.push_back(x.data());
+  envp.push_back(nullptr);
+
   auto op = std::make_shared<process_op>(executor, std::move(handler));
   auto fail = [&](std::string what, int err_no) {
     process_result r;
@@ -181,7 +198,7 @@ void async_run_process(asio::any_io_executor executor, std::string program, std:
     posix_spawnattr_setsigdefault(&res.attr, &all);
     posix_spawnattr_setpgroup(&res.attr, 0);
     posix_spawnattr_setflags(&res.attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    spawn_error = ::posix_spawn(&op->pid, program.c_str(), &res.actions, &res.attr, argv.data(), environ);
+    spawn_error = ::posix_spawn(&op->pid, program.c_str(), &res.actions, &res.attr, argv.data(), envp.data());
   }
   ::close(out_pipe[1]);
   ::close(err_pipe[1]);

@@ -28,6 +28,11 @@ using process_handler = boost::asio::any_completion_handler<void(error_code, pro
 void async_run_process(boost::asio::any_io_executor executor, std::string program, std::vector<std::string> args,
                        std::chrono::milliseconds timeout, process_handler handler);
 
+/// The same, with `extra_env` ("NAME=value" entries) added to this process's environment; an entry
+/// replaces a variable of the same name (Kubernetes exec credential plugins get their `env` this way).
+void async_run_process(boost::asio::any_io_executor executor, std::string program, std::vector<std::string> args,
+                       std::vector<std::string> extra_env, std::chrono::milliseconds timeout, process_handler handler);
+
 /// The first executable `name` in an absolute folder of PATH (relative entries are skipped, so that
 /// the current folder never supplies the program); empty when there is none.
 std::string find_on_path(std::string_view name);

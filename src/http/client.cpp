@@ -488,7 +488,8 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
       if (ec) co_return ec;
     }
     if (url.tls) {
-      detail::prepare_client_connection(c.stream.native_handle(), url.host, options_.verify_peer);
+      detail::prepare_client_connection(c.stream.native_handle(), url.host, options_.verify_peer,
+                                         options_.tls_server_name);
       auto r = co_await c.stream.async_handshake(asio::ssl::stream_base::client, use_tuple);
       if (op.aborted != abort_reason::none) co_return abort_error(op);
       if (std::get<0>(r))

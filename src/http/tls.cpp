@@ -12,8 +12,33 @@
 
 namespace amlk8s::http::detail {
 
+namespace {
+
+// The client certificate and key for mutual TLS. The messages name the option, never its content.
+void configure_client_certificate(boost::asio::ssl::context& ctx, const client_options& options) {
+  bool has_cert = !options.client_certificate_pem.empty();
+  bool has_key = !options.client_key_pem.empty();
+  if (!has_cert && !has_key) return;
+  if (has_cert != has_key)
+    throw error(errc::invalid_argument, has_cert ? "client_options.client_certificate_pem is set without client_options.client_key_pem: set both"
+                                                 : "client_options.client_key_pem is set without client_options.client_certificate_pem: set both");
+  error_code ec;
+  ctx.use_certificate_chain(boost::asio::buffer(options.client_certificate_pem), ec);
+  if (ec)
+    throw error(errc::invalid_argument, "client_options.client_certificate_pem: not a PEM certificate: " + ec.message());
+  const auto& key = options.client_key_pem.reveal();
+  ctx.use_private_key(boost::asio::buffer(key), boost::asio::ssl::context::pem, ec);
+  if (ec) throw error(errc::invalid_argument, "client_options.client_key_pem: not a PEM private key: " + ec.message());
+  if (SSL_CTX_check_private_key(ctx.native_handle()) != 1)
+    throw error(errc::invalid_argument,
+                "client_options.client_key_pem does not belong to the certificate in client_options.client_certificate_pem");
+}
+
+}  // namespace
+
 void configure_client_context(boost::asio::ssl::context& ctx, const client_options& options) {
   SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_2_VERSION);
+  configure_client_certificate(ctx, options);
   if (!options.verify_peer) {
     ctx.set_verify_mode(boost::asio::ssl::verify_none);
     return;
@@ -42,7 +67,8 @@ bool is_ip_literal(const std::string& host) noexcept {
   return inet_pton(AF_INET, host.c_str(), buf) == 1 || inet_pton(AF_INET6, host.c_str(), buf) == 1;
 }
 
-void prepare_client_connection(ssl_st* ssl, const std::string& host, bool verify) {
+void prepare_client_connection(ssl_st* ssl, const std::string& url_host, bool verify, const std::string& server_name) {
+  const std::string& host = server_name.empty() ? url_host : server_name;
   bool ip = is_ip_literal(host);
   // RFC 6066 forbids IP literals in SNI.
   if (!ip) SSL_set_tlsext_host_name(ssl, host.c_str());

@@ -4,6 +4,7 @@
 // type-erased entry points, so including it costs about what including sender.hpp costs.
 #pragma once
 
+#include <amlk8s/core/redact.hpp>
 #include <amlk8s/http/proxy.hpp>
 #include <amlk8s/http/sender.hpp>
 
@@ -38,6 +39,14 @@ struct client_options {
   std::string ca_file;
   /// PEM text of trusted CA certificates used instead of the system's default roots (added to ca_file).
   std::string ca_pem;
+  /// PEM certificate (optionally followed by its chain) presented to servers that ask for one:
+  /// mutual TLS, as Kubernetes client-certificate authentication uses. Needs client_key_pem.
+  std::string client_certificate_pem;
+  /// PEM private key of client_certificate_pem; never printed.
+  secret_string client_key_pem;
+  /// The name sent as TLS SNI and checked against the server's certificate instead of the URL's
+  /// host (kubeconfig `tls-server-name`); empty: the URL's host.
+  std::string tls_server_name;
   /// Proxies; when unset, they are read from the environment when the client is constructed
   /// (proxy_settings::from_environment). An empty proxy_settings{} means: always connect directly.
   std::optional<proxy_settings> proxy;

@@ -1,0 +1,473 @@
+#include <amlk8s/kube/client.hpp>
+
+#include "arm/blocking.hpp"
+#include "kube/wire.hpp"
+
+#include <amlk8s/core/redact.hpp>
+
+#include <boost/asio/compose.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+namespace amlk8s::kube {
+namespace {
+
+namespace asio = boost::asio;
+namespace json = boost::json;
+
+std::string percent_encode(std::string_view text) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+                      c == '.' || c == '_' || c == '~';
+    if (unreserved) {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    }
+  }
+  return out;
+}
+
+void append_query(std::string& url, std::string_view name, std::string_view value) {
+  url += url.find('?') == std::string::npos ? '?' : '&';
+  url += name;
+  url += '=';
+  url += percent_encode(value);
+}
+
+error_code reject(diagnostics& diag, std::string field, std::string message, std::string fix) {
+  diag.client_message = field + ": " + message;
+  diag.validation.push_back({std::move(field), std::move(message), std::move(fix)});
+  return make_error_code(errc::invalid_argument);
+}
+
+std::string shorten(std::string text, std::size_t limit) {
+  if (text.size() > limit) text = text.substr(0, limit) + "...";
+  return text;
+}
+
+// Fills `diag` from a non-2xx answer, reading the metav1.Status body (§2.6).
+error_code read_status(const http::response& res, diagnostics& diag) {
+  diag.http_status = res.status;
+  if (auto id = res.headers.get(wire::audit_id_header)) diag.request_id = std::string(*id);
+  boost::system::error_code ec;
+  auto body = json::parse(res.body, ec);
+  if (!ec && body.is_object()) {
+    const auto& o = body.as_object();
+    auto text = [](const json::object& obj, std::string_view key) {
+      auto it = obj.find(key);
+      return it != obj.end() && it->value().is_string() ? std::string(it->value().as_string()) : std::string();
+    };
+    diag.service_code = redact_text(text(o, wire::status_reason));
+    diag.service_message = redact_text(text(o, wire::status_message));
+    if (auto d = o.find(wire::status_details); d != o.end() && d->value().is_object()) {
+      if (auto c = d->value().as_object().find(wire::status_causes); c != d->value().as_object().end() && c->value().is_array()) {
+        for (const auto& cause : c->value().as_array()) {
+          if (!cause.is_object()) continue;
+          const auto& co = cause.as_object();
+          diag.details.push_back({redact_text(text(co, wire::status_cause_reason)), redact_text(text(co, wire::status_cause_message)),
+                                  redact_text(text(co, wire::status_cause_field))});
+        }
+      }
+    }
+  } else if (!res.body.empty()) {
+    diag.service_message = shorten(redact_text(res.body), 300);
+  }
+  errc code = errc_from_http_status(res.status);
+  if (code == errc::ok) {
+    diag.client_message = "unexpected HTTP " + std::to_string(res.status) + " from the Kubernetes API";
+    code = errc::protocol_error;
+  }
+  return make_error_code(code);
+}
+
+// The answer of one request: JSON for 2xx (null when empty), the Status for the rest.
+error_code read_answer(error_code ec, const http::response& res, json::value& out, diagnostics& diag) {
+  if (ec) return ec;  // the pipeline filled diag
+  if (res.status < 200 || res.status >= 300) return read_status(res, diag);
+  if (res.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    out = nullptr;
+    return {};
+  }
+  boost::system::error_code parse_ec;
+  out = json::parse(res.body, parse_ec);
+  if (parse_ec) {
+    diag.http_status = res.status;
+    diag.client_message = "the Kubernetes API answered HTTP " + std::to_string(res.status) +
+                          " with a body that is not JSON: " + shorten(redact_text(res.body), 200);
+    return make_error_code(errc::protocol_error);
+  }
+  return {};
+}
+
+// One list page (§2.7) into an object_list; false when the body is not a list.
+bool read_list(json::value body, object_list& out) {
+  if (!body.is_object()) return false;
+  auto& o = body.as_object();
+  auto items = o.find(wire::items);
+  if (items != o.end() && items->value().is_array()) {
+    for (auto& item : items->value().as_array()) out.items.push_back(std::move(item));
+  } else if (items != o.end() && !items->value().is_null()) {
+    return false;
+  }
+  out.resource_version.clear();
+  out.continue_token.clear();
+  out.remaining_item_count.reset();
+  if (auto m = o.find(wire::metadata); m != o.end() && m->value().is_object()) {
+    const auto& meta = m->value().as_object();
+    if (auto rv = meta.find(wire::resource_version); rv != meta.end() && rv->value().is_string())
+      out.resource_version = rv->value().as_string();
+    if (auto c = meta.find(wire::continue_); c != meta.end() && c->value().is_string())
+      out.continue_token = c->value().as_string();
+    if (auto r = meta.find("remainingItemCount"); r != meta.end() && r->value().is_int64())
+      out.remaining_item_count = r->value().as_int64();
+  }
+  return true;
+}
+
+// Sends one request and completes with its JSON answer.
+struct object_op {
+  http::sender* sender;
+  http::request req;
+  diagnostics* diag;
+  error_code early;
+  bool posted = false;
+
+  template <class Self>
+  void operator()(Self& self) {
+    if (early) {
+      if (!posted) {  // never complete from inside the initiating call
+        posted = true;
+        auto ex = sender->get_executor();
+        asio::post(ex, std::move(self));
+        return;
+      }
+      self.complete(early, json::value{});
+      return;
+    }
+    http::sender& s = *sender;
+    diagnostics& d = *diag;
+    http::async_send(s, std::move(req), d, std::move(self));
+  }
+
+  template <class Self>
+  void operator()(Self& self, error_code ec, http::response res) {
+    json::value out;
+    auto result = read_answer(ec, res, out, *diag);
+    self.complete(result, std::move(out));
+  }
+};
+
+// Sends list requests, following metadata.continue when `all_pages` is set.
+struct list_op {
+  http::sender* sender;
+  std::string url;  // without limit/continue
+  list_options options;
+  bool all_pages;
+  diagnostics* diag;
+  error_code early;
+  object_list result{};
+  bool posted = false;
+
+  http::request page_request() const {
+    http::request r;
+    r.method = http::verb::get;
+    r.url = url;
+    if (options.limit > 0) append_query(r.url, wire::limit, std::to_string(options.limit));
+    if (!options.continue_token.empty()) append_query(r.url, wire::continue_, options.continue_token);
+    r.headers.set("Accept", std::string(wire::json_content_type));
+    return r;
+  }
+
+  template <class Self>
+  void operator()(Self& self) {
+    if (early) {
+      if (!posted) {
+        posted = true;
+        auto ex = sender->get_executor();
+        asio::post(ex, std::move(self));
+        return;
+      }
+      self.complete(early, object_list{});
+      return;
+    }
+    http::sender& s = *sender;
+    diagnostics& d = *diag;
+    http::async_send(s, page_request(), d, std::move(self));
+  }
+
+  template <class Self>
+  void operator()(Self& self, error_code ec, http::response res) {
+    json::value body;
+    if (auto failed = read_answer(ec, res, body, *diag)) {
+      self.complete(failed, object_list{});
+      return;
+    }
+    if (!read_list(std::move(body), result)) {
+      diag->http_status = res.status;
+      diag->client_message = "the Kubernetes API answered a list request with something that is not a list";
+      self.complete(make_error_code(errc::protocol_error), object_list{});
+      return;
+    }
+    if (all_pages && !result.continue_token.empty()) {
+      options.continue_token = result.continue_token;
+      http::sender& s = *sender;
+      diagnostics& d = *diag;
+      http::async_send(s, page_request(), d, std::move(self));
+      return;
+    }
+    self.complete(error_code{}, std::move(result));
+  }
+};
+
+http::client_options transport_options(const cluster_config& c, http::client_options o) {
+  if (c.insecure_skip_tls_verify && !c.ca_pem.empty())
+    throw validation_error({{"cluster.insecure-skip-tls-verify", "specifying a root certificates file with the insecure flag is not allowed",
+                             "remove insecure-skip-tls-verify, or remove certificate-authority(-data)"}});
+  if (!c.ca_pem.empty()) o.ca_pem = c.ca_pem;
+  if (c.insecure_skip_tls_verify) o.verify_peer = false;
+  if (!c.tls_server_name.empty()) o.tls_server_name = c.tls_server_name;
+  if (!c.client_certificate_pem.empty()) {
+    o.client_certificate_pem = c.client_certificate_pem;
+    o.client_key_pem = c.client_key_pem;
+  }
+  if (!c.proxy_url.empty()) {
+    // The transport tunnels through http:// proxies only; socks5 and TLS-to-proxy are not supported.
+    if (!c.proxy_url.starts_with("http://"))
+      throw validation_error({{"cluster.proxy-url", "'" + redact_url(c.proxy_url) + "' is not supported: only http:// proxies are",
+                               "use an http:// proxy, or remove proxy-url"}});
+    o.proxy = http::proxy_settings{c.proxy_url, c.proxy_url, {}};
+  }
+  // A kubeconfig may name a plain-http server (kubectl sends no credentials to it then, §3.2).
+  if (c.server.starts_with("http://")) o.allow_insecure_http = true;
+  return o;
+}
+
+}  // namespace
+
+struct client::state {
+  cluster_config config;
+  std::shared_ptr<http::sender> transport;
+  std::shared_ptr<credential_authorizer> auth;
+  std::unique_ptr<http::pipeline> pipeline;
+
+  void build(client_options options) {
+    while (config.server.size() > 1 && config.server.back() == '/') config.server.pop_back();
+    if (config.ns.empty()) config.ns = std::string(wire::default_namespace);
+    // §3.2: credentials are attached only over TLS.
+    bool tls = config.server.starts_with("https://");
+    if (tls && config.auth != auth_kind::none)
+      auth = std::make_shared<credential_authorizer>(transport->get_executor(), config, options.credentials);
+    pipeline = std::make_unique<http::pipeline>(transport, std::move(options.pipeline), auth);
+  }
+
+  std::string resolve_ns(std::string_view ns) const {
+    if (ns == all_namespaces) return {};
+    return ns.empty() ? config.ns : std::string(ns);
+  }
+
+  error_code object_url(const resource& r, std::string_view ns, std::string_view name, std::string& url,
+                        diagnostics& diag) const {
+    if (name.empty()) return reject(diag, "name", "is empty", "pass the object's metadata.name");
+    if (r.namespaced && ns == all_namespaces)
+      return reject(diag, "namespace", "'*' (all namespaces) only applies to lists", "name the object's namespace");
+    url = config.server + r.object_path(resolve_ns(ns), name);
+    return {};
+  }
+
+  void send(http::request req, error_code early, diagnostics& diag, handler_type handler) {
+    req.headers.set("Accept", std::string(wire::json_content_type));
+    asio::async_compose<handler_type, signature>(object_op{pipeline.get(), std::move(req), &diag, early}, handler,
+                                                 pipeline->get_executor());
+  }
+
+  static http::request with_body(http::verb method, std::string url, const json::value& body, std::string_view content_type) {
+    http::request req;
+    req.method = method;
+    req.url = std::move(url);
+    req.body = json::serialize(body);
+    req.headers.set("Content-Type", std::string(content_type));
+    return req;
+  }
+};
+
+client::client(cluster_config config, client_options options) : state_(std::make_shared<state>()) {
+  state_->config = std::move(config);
+  state_->transport = std::make_shared<http::client>(transport_options(state_->config, std::move(options.http)));
+  state_->build(std::move(options));
+}
+
+client::client(boost::asio::any_io_executor executor, cluster_config config, client_options options)
+    : state_(std::make_shared<state>()) {
+  state_->config = std::move(config);
+  state_->transport =
+      std::make_shared<http::client>(std::move(executor), transport_options(state_->config, std::move(options.http)));
+  state_->build(std::move(options));
+}
+
+client::client(std::shared_ptr<http::sender> transport, cluster_config config, client_options options)
+    : state_(std::make_shared<state>()) {
+  if (!transport) throw error(errc::invalid_argument, "kube::client: the transport is null");
+  state_->config = std::move(config);
+  state_->transport = std::move(transport);
+  state_->build(std::move(options));
+}
+
+const cluster_config& client::config() const noexcept { return state_->config; }
+
+boost::asio::any_io_executor client::get_executor() const { return state_->pipeline->get_executor(); }
+
+std::string resource::api_version() const { return group.empty() ? version : group + "/" + version; }
+
+std::string resource::collection_path(std::string_view ns) const {
+  std::string p = group.empty() ? "/api/" + version : "/apis/" + group + "/" + version;
+  if (namespaced && !ns.empty()) p += "/namespaces/" + percent_encode(ns);
+  return p + "/" + plural;
+}
+
+std::string resource::object_path(std::string_view ns, std::string_view name) const {
+  return collection_path(ns) + "/" + percent_encode(name);
+}
+
+void client::get_erased(const resource& r, std::string_view ns, std::string_view name, diagnostics& diag,
+                        handler_type h) const {
+  diag.clear();
+  http::request req;
+  auto early = state_->object_url(r, ns, name, req.url, diag);
+  state_->send(std::move(req), early, diag, std::move(h));
+}
+
+void client::list_erased(const resource& r, std::string_view ns, list_options options, bool all_pages,
+                         diagnostics& diag, list_handler_type h) const {
+  diag.clear();
+  error_code early;
+  std::string url = state_->config.server + r.collection_path(state_->resolve_ns(ns));
+  if (options.limit < 0) early = reject(diag, "limit", "is negative", "pass 0 (no limit) or a page size");
+  if (!options.label_selector.empty()) append_query(url, wire::label_selector, options.label_selector);
+  if (!options.field_selector.empty()) append_query(url, wire::field_selector, options.field_selector);
+  if (!options.resource_version.empty()) append_query(url, wire::resource_version, options.resource_version);
+  list_op op{state_->pipeline.get(), std::move(url), std::move(options), all_pages, &diag, early};
+  asio::async_compose<list_handler_type, list_signature>(std::move(op), h, state_->pipeline->get_executor());
+}
+
+void client::create_erased(const resource& r, std::string_view ns, boost::json::value object, diagnostics& diag,
+                           handler_type h) const {
+  diag.clear();
+  error_code early;
+  if (!object.is_object())
+    early = reject(diag, "object", "is not a JSON object", "pass the object with apiVersion, kind and metadata");
+  auto req = state::with_body(http::verb::post, state_->config.server + r.collection_path(state_->resolve_ns(ns)), object,
+                              wire::json_content_type);
+  if (r.namespaced && ns == all_namespaces)
+    early = reject(diag, "namespace", "'*' (all namespaces) only applies to lists", "name the namespace to create in");
+  state_->send(std::move(req), early, diag, std::move(h));
+}
+
+void client::replace_erased(const resource& r, std::string_view ns, std::string_view name, boost::json::value object,
+                            diagnostics& diag, handler_type h) const {
+  diag.clear();
+  std::string url;
+  auto early = state_->object_url(r, ns, name, url, diag);
+  if (!early && !object.is_object())
+    early = reject(diag, "object", "is not a JSON object", "pass the whole object, with metadata.resourceVersion");
+  state_->send(state::with_body(http::verb::put, std::move(url), object, wire::json_content_type), early, diag, std::move(h));
+}
+
+void client::merge_patch_erased(const resource& r, std::string_view ns, std::string_view name, boost::json::value patch,
+                                diagnostics& diag, handler_type h) const {
+  diag.clear();
+  std::string url;
+  auto early = state_->object_url(r, ns, name, url, diag);
+  if (!early && !patch.is_object())
+    early = reject(diag, "patch", "is not a JSON object", "pass a JSON merge patch such as {\"metadata\":{\"labels\":{...}}}");
+  // §2.5: a merge patch is not idempotent in general, but sending it twice gives the same result.
+  auto req = state::with_body(http::verb::patch, std::move(url), patch, wire::merge_patch_content_type);
+  req.safe_to_retry = true;
+  state_->send(std::move(req), early, diag, std::move(h));
+}
+
+void client::delete_erased(const resource& r, std::string_view ns, std::string_view name, propagation policy,
+                           diagnostics& diag, handler_type h) const {
+  diag.clear();
+  std::string url;
+  auto early = state_->object_url(r, ns, name, url, diag);
+  http::request req;
+  req.method = http::verb::delete_;
+  req.url = std::move(url);
+  if (policy != propagation::server_default) {
+    // §2.5: DeleteOptions, as kubectl sends it.
+    json::object body;
+    body[wire::propagation_policy] = policy == propagation::orphan       ? "Orphan"
+                                     : policy == propagation::foreground ? "Foreground"
+                                                                         : "Background";
+    req.body = json::serialize(body);
+    req.headers.set("Content-Type", std::string(wire::json_content_type));
+  }
+  state_->send(std::move(req), early, diag, std::move(h));
+}
+
+void client::version_erased(diagnostics& diag, handler_type h) const {
+  diag.clear();
+  http::request req;
+  req.url = state_->config.server + std::string(wire::version_path);
+  state_->send(std::move(req), {}, diag, std::move(h));
+}
+
+namespace {
+
+template <class Start>
+json::value blocking(Start&& start) {
+  diagnostics diag;
+  auto [ec, value] = arm::detail::run_blocking<json::value>([&](auto handler) { start(diag, std::move(handler)); });
+  throw_on_error(ec, diag);
+  return std::move(value);
+}
+
+}  // namespace
+
+json::value client::get(const resource& r, std::string_view ns, std::string_view name) const {
+  return blocking([&](diagnostics& d, auto h) { get_erased(r, ns, name, d, std::move(h)); });
+}
+
+object_list client::list(const resource& r, std::string_view ns, list_options options) const {
+  diagnostics diag;
+  auto [ec, value] = arm::detail::run_blocking<object_list>(
+      [&](auto handler) { list_erased(r, ns, std::move(options), true, diag, std::move(handler)); });
+  throw_on_error(ec, diag);
+  return std::move(value);
+}
+
+object_list client::list_page(const resource& r, std::string_view ns, list_options options) const {
+  diagnostics diag;
+  auto [ec, value] = arm::detail::run_blocking<object_list>(
+      [&](auto handler) { list_erased(r, ns, std::move(options), false, diag, std::move(handler)); });
+  throw_on_error(ec, diag);
+  return std::move(value);
+}
+
+json::value client::create(const resource& r, std::string_view ns, json::value object) const {
+  return blocking([&](diagnostics& d, auto h) { create_erased(r, ns, std::move(object), d, std::move(h)); });
+}
+
+json::value client::replace(const resource& r, std::string_view ns, std::string_view name, json::value object) const {
+  return blocking([&](diagnostics& d, auto h) { replace_erased(r, ns, name, std::move(object), d, std::move(h)); });
+}
+
+json::value client::merge_patch(const resource& r, std::string_view ns, std::string_view name, json::value patch) const {
+  return blocking([&](diagnostics& d, auto h) { merge_patch_erased(r, ns, name, std::move(patch), d, std::move(h)); });
+}
+
+json::value client::delete_(const resource& r, std::string_view ns, std::string_view name, propagation policy) const {
+  return blocking([&](diagnostics& d, auto h) { delete_erased(r, ns, name, policy, d, std::move(h)); });
+}
+
+json::value client::version() const {
+  return blocking([&](diagnostics& d, auto h) { version_erased(d, std::move(h)); });
+}
+
+}  // namespace amlk8s::kube
