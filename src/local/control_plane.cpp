@@ -1,6 +1,7 @@
 #include <amlk8s/local/control_plane.hpp>
 
 #include <amlk8s/core/error.hpp>
+#include <amlk8s/local/azureml_agent.hpp>
 #include <amlk8s/local/kube/kubeconfig.hpp>
 #include <amlk8s/local/test_ca.hpp>
 #include <amlk8s/local/world.hpp>
@@ -206,6 +207,11 @@ control_plane::control_plane(control_plane_options options) : state_(std::make_s
       st->add_cluster(*e.cluster);
     }
     return std::nullopt;
+  });
+  // The AzureML extension's agent acts on the cluster it is installed on.
+  attach_azureml_agent(s.azure->arm(), [weak](const cluster_spec& cluster) -> std::shared_ptr<kube::api_server> {
+    auto st = weak.lock();
+    return st ? st->find(cluster.name) : nullptr;
   });
   if (s.options.world_file) s.azure->arm().apply(load_world_file(*s.options.world_file, world_defaults{std::string(dev_subscription_id)}));
 

@@ -98,9 +98,47 @@ TEST(ArmExtensions, ProtectedSettingsAreNeverReturned) {
   // The Kubernetes side still gets them, in process.
   b.arm->settle();
   ASSERT_TRUE(seen_secrets.has_value());
+  // §1.4/§2.8: the PATCH replaced the protected map as a whole.
   const auto& settings = seen_secrets->at("configurationProtectedSettings").as_object();
-  EXPECT_EQ(str(settings.at("sslKeyPemFile")), "-----BEGIN PRIVATE KEY-----secret");
+  EXPECT_FALSE(settings.contains("sslKeyPemFile"));
   EXPECT_EQ(str(settings.at("sslCertPemFile")), "another-secret");
+}
+
+TEST(ArmExtensions, PatchReplacesProtectedSettingsAndMergesPublicOnes) {
+  arm_bench b;
+  add_clusters(b);
+  boost::json::object secrets;
+  b.arm->on_change([&](resource_event& e) -> std::optional<operation_failure> {
+    if (e.type == "Microsoft.KubernetesConfiguration/extensions") {
+      const auto* p = e.secrets.if_contains("configurationProtectedSettings");
+      secrets = p ? p->as_object() : boost::json::object{};
+    }
+    return std::nullopt;
+  });
+  ASSERT_EQ(b.call(verb::put, extension_path(aks),
+                   R"({"properties":{"extensionType":"microsoft.flux","configurationSettings":{"a":"1","b":"2"},)"
+                   R"("configurationProtectedSettings":{"relayserver.relayConnectionString":"r","servicebus.connectionString":"s"}}})")
+                .status,
+            201);
+  b.arm->settle();
+  EXPECT_EQ(secrets.size(), 2u);
+
+  auto res = b.call(verb::patch, extension_path(aks),
+                    R"({"properties":{"configurationSettings":{"b":"3"},"configurationProtectedSettings":{"scoringFe.sslKey":"k"}}})");
+  ASSERT_EQ(res.status, 202) << res.body;
+  b.arm->settle();
+  EXPECT_EQ(secrets, (boost::json::object{{"scoringFe.sslKey", "k"}}));  // the relay and bus secrets are gone
+  const auto settings = b.arm->get(extension_path(aks))->at("properties").at("configurationSettings").as_object();
+  EXPECT_EQ(settings, (boost::json::object{{"a", "1"}, {"b", "3"}}));
+
+  // The same protected map again changes nothing: no operation.
+  res = b.call(verb::patch, extension_path(aks), R"({"properties":{"configurationProtectedSettings":{"scoringFe.sslKey":"k"}}})");
+  EXPECT_EQ(res.status, 200);
+  // An empty map clears them.
+  res = b.call(verb::patch, extension_path(aks), R"({"properties":{"configurationProtectedSettings":{}}})");
+  EXPECT_EQ(res.status, 202);
+  b.arm->settle();
+  EXPECT_TRUE(secrets.empty());
 }
 
 TEST(ArmExtensions, PatchMergesTheAllowedMembers) {

@@ -80,6 +80,10 @@ struct operation_failure {
 /// may fill server-side fields such as `properties.currentVersion`).
 struct resource_event {
   change_kind kind = change_kind::created;
+  /// False: the change is done (the operation completes). True: a long-running operation that
+  /// will make this change has just started and the resource is in its transitional state
+  /// (`Creating`, `Updating`, `Deleting`); only observers added with arm_api::on_start see these.
+  bool started = false;
   std::string id;                      ///< canonical ARM id
   std::string type;                    ///< canonical type, e.g. "Microsoft.KubernetesConfiguration/extensions"
   boost::json::object body;            ///< the resource as GET returns it (without secrets)
@@ -108,6 +112,11 @@ class arm_api {
 
   /// Adds an observer of resource changes (all types; filter on resource_event::type).
   void on_change(resource_observer observer);
+  /// Adds an observer of long-running PUT/PATCH/DELETE operations as they start (events with
+  /// `started` set; `kind` names the change the operation makes when it completes). A failure it
+  /// returns ends the operation `Failed` at once, before the first poll: what an agent does when it
+  /// refuses the work outright. Same locking rules as on_change.
+  void on_start(resource_observer observer);
 
   /// Creates or replaces a cluster directly, in state Succeeded; observers see it. Returns its id.
   std::string add_cluster(const cluster_spec& cluster);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -43,9 +44,17 @@ struct cluster_spec {
   bool local_accounts = true;  ///< false = AKS `disableLocalAccounts`
   std::vector<std::string> authorized_ip_ranges;
   std::vector<node_pool> node_pools;
+  /// Whether a Service of type LoadBalancer gets an address (a cloud load balancer, or MetalLB
+  /// and the like on premises). Unset: the kind's default, see supports_load_balancer(). World
+  /// file key `loadBalancer`.
+  std::optional<bool> load_balancer;
 
   friend bool operator==(const cluster_spec&, const cluster_spec&) = default;
 };
+
+/// Whether `cluster` can provision load balancers: `load_balancer` when set, else true for AKS
+/// (Azure load balancer) and false for Arc (most on-premises clusters have none).
+bool supports_load_balancer(const cluster_spec& cluster) noexcept;
 
 /// An AzureML workspace.
 struct workspace_spec {

@@ -12,6 +12,7 @@
 //       identity: SystemAssigned  # SystemAssigned | UserAssigned | ServicePrincipal | None
 //       localAccounts: true
 //       authorizedIpRanges: [10.0.0.0/8]
+//       loadBalancer: true        # LoadBalancer Services get an address; default true for aks, false for arc
 //       nodePools:
 //         - {name: system, count: 3, vmSize: Standard_D4s_v3, mode: System}
 //         - name: gpu

@@ -9,6 +9,10 @@
 
 namespace amlk8s::local {
 
+bool supports_load_balancer(const cluster_spec& cluster) noexcept {
+  return cluster.load_balancer.value_or(cluster.kind == cluster_kind::aks);
+}
+
 std::string_view arm_type(cluster_kind kind) noexcept {
   return kind == cluster_kind::aks ? "Microsoft.ContainerService/managedClusters" : "Microsoft.Kubernetes/connectedClusters";
 }

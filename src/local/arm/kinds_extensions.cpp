@@ -97,10 +97,17 @@ class extension final : public resource_kind {
     if (const auto* v = patch.if_contains("configurationSettings"); v != nullptr && !v->is_null())
       changed = merge_patch(member_object(props, "configurationSettings"),
                             string_map(v, "properties.configurationSettings")) || changed;
+    // §1.4/§2.8: the protected map is replaced as a whole ("please provide all original
+    // configurationProtectedSettings. Otherwise, those settings would be considered obsolete and
+    // deleted."); public settings above merge key by key.
     if (const auto* v = patch.if_contains(protected_settings); v != nullptr && !v->is_null()) {
-      changed = merge_patch(member_object(r.secrets, protected_settings),
-                            string_map(v, "properties.configurationProtectedSettings")) || changed;
-      if (r.secrets.at(protected_settings).as_object().empty()) r.secrets.erase(protected_settings);
+      boost::json::object replacement;
+      for (const auto& [key, value] : string_map(v, "properties.configurationProtectedSettings"))
+        if (!value.is_null()) replacement[key] = value;
+      const auto* old = r.secrets.if_contains(protected_settings);
+      if (old == nullptr ? !replacement.empty() : *old != replacement) changed = true;
+      if (replacement.empty()) r.secrets.erase(protected_settings);
+      else r.secrets[protected_settings] = std::move(replacement);
     }
     return changed;
   }
@@ -109,9 +116,18 @@ class extension final : public resource_kind {
     if (op.verb == op_verb::delete_) return;
     // The agent reports what it installed: the pinned version, else what was there.
     auto& props = member_object(r.body, "properties");
+    props.erase("errorInfo");
     const auto pinned = string_member(props, "version");
     if (!pinned.empty()) props["currentVersion"] = pinned;
     else if (string_member(props, "currentVersion").empty()) props["currentVersion"] = "1.0.0";
+  }
+
+  // §1.6: a failed operation leaves `errorInfo` (an ErrorDetail) on the extension; a failed first
+  // install has installed no version.
+  void failed(stored_resource& r, const operation& op, const operation_failure& failure) const override {
+    auto& props = member_object(r.body, "properties");
+    props["errorInfo"] = boost::json::object{{"code", failure.code}, {"message", failure.message}};
+    if (op.verb == op_verb::put && op.created) props["currentVersion"] = nullptr;
   }
 };
 

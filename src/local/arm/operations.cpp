@@ -75,11 +75,7 @@ void arm_api::state::complete(operation& op, clock::time_point now) {
   auto* r = find(op.resource_key);
   if (r == nullptr) return;  // removed meanwhile (a resource group delete)
   r->operation.clear();
-  auto fail = [&](const operation_failure& failure) {
-    op.status = "Failed";
-    op.error = failure;
-    if (r->kind->has_provisioning_state()) detail::member_object(r->body, "properties")["provisioningState"] = "Failed";
-  };
+  auto fail = [&](const operation_failure& failure) { fail_operation(op, r, failure, now); };
   switch (op.verb) {
     case op_verb::put:
     case op_verb::patch:
@@ -103,6 +99,27 @@ void arm_api::state::complete(operation& op, clock::time_point now) {
       break;
     }
   }
+}
+
+operation& arm_api::state::begin_write(const detail::request_context& rc, detail::stored_resource& r, op_verb verb,
+                                       bool created) {
+  auto& op = start_operation(rc, r, verb, created);
+  const auto kind = verb == op_verb::delete_ ? change_kind::deleted : created ? change_kind::created : change_kind::updated;
+  if (const auto failure = notify(kind, r, /*started=*/true)) {
+    r.operation.clear();
+    fail_operation(op, &r, *failure, rc.now);
+  }
+  return op;
+}
+
+void arm_api::state::fail_operation(operation& op, detail::stored_resource* r, const operation_failure& failure,
+                                    clock::time_point now) {
+  op.end = now;
+  op.status = "Failed";
+  op.error = failure;
+  if (r == nullptr) return;
+  if (r->kind->has_provisioning_state()) detail::member_object(r->body, "properties")["provisioningState"] = "Failed";
+  r->kind->failed(*r, op, failure);
 }
 
 void arm_api::state::cancel_operation(std::string_view op_id, clock::time_point now) {

@@ -161,6 +161,13 @@ class resource_kind {
     (void)r;
     (void)op;
   }
+  /// Called when an operation on `r` ends Failed (an observer refused it), after
+  /// provisioningState turned `Failed`: the kind records the error where its body keeps one.
+  virtual void failed(stored_resource& r, const operation& op, const operation_failure& failure) const {
+    (void)r;
+    (void)op;
+    (void)failure;
+  }
 
   /// The provider namespace (the part of type() before the first '/').
   std::string_view provider_namespace() const noexcept { return type().substr(0, type().find('/')); }
@@ -227,6 +234,7 @@ struct arm_api::state {
   std::map<std::string, bool> registrations;                 // key: lower-case "sub/namespace"
   std::map<std::string, clock::time_point> registering;      // key as above: registration completes then
   std::vector<resource_observer> observers;
+  std::vector<resource_observer> start_observers;
   detail::guid_source guids;
   std::uint64_t sequence = 0;
   bool settling = false;
@@ -268,12 +276,20 @@ struct arm_api::state {
                          std::string group_key, boost::json::object body, std::optional<cluster_spec> cluster);
   /// Removes a resource and everything under it, telling observers (children first).
   void remove_tree(std::string_view key);
-  /// Runs the observers for `r`; a failure from one of them stops the rest.
-  std::optional<operation_failure> notify(change_kind kind, detail::stored_resource& r);
+  /// Runs the observers for `r` (the start observers when `started`); a failure from one of them
+  /// stops the rest.
+  std::optional<operation_failure> notify(change_kind kind, detail::stored_resource& r, bool started = false);
 
   // operations.cpp: long-running operations.
   detail::operation& start_operation(const detail::request_context& rc, detail::stored_resource& r, detail::op_verb verb,
                                      bool created, std::string action = {});
+  /// start_operation for a PUT/PATCH/DELETE, then the start observers; a failure from them ends the
+  /// operation Failed at once.
+  detail::operation& begin_write(const detail::request_context& rc, detail::stored_resource& r, detail::op_verb verb,
+                                 bool created);
+  /// Ends `op` on `r` Failed with `failure` (provisioningState, the kind's failed()).
+  void fail_operation(detail::operation& op, detail::stored_resource* r, const operation_failure& failure,
+                      clock::time_point now);
   void lro_headers(http::response& res, const detail::request_context& rc, const detail::operation& op) const;
   std::chrono::seconds retry_after(const detail::operation& op, clock::time_point now) const;
   void complete(detail::operation& op, clock::time_point now);

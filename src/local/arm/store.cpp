@@ -38,17 +38,19 @@ std::vector<const stored_resource*> arm_api::state::children(std::string_view pa
   return out;
 }
 
-std::optional<operation_failure> arm_api::state::notify(change_kind kind, stored_resource& r) {
-  if (observers.empty()) return std::nullopt;
+std::optional<operation_failure> arm_api::state::notify(change_kind kind, stored_resource& r, bool started) {
+  const auto& list = started ? start_observers : observers;
+  if (list.empty()) return std::nullopt;
   resource_event event;
   event.kind = kind;
+  event.started = started;
   event.id = r.id;
   event.type = std::string(r.kind->type());
   event.body = present(r);
   event.secrets = r.secrets;
   event.cluster = r.cluster;
   std::optional<operation_failure> failure;
-  for (const auto& observer : observers) {
+  for (const auto& observer : list) {
     try {
       failure = observer(event);
     } catch (const std::exception&) {
@@ -58,7 +60,7 @@ std::optional<operation_failure> arm_api::state::notify(change_kind kind, stored
     }
     if (failure) break;
   }
-  if (kind != change_kind::deleted) {
+  if (kind != change_kind::deleted || started) {
     // Observers may fill server-side members; the envelope stays the server's.
     for (const auto* key : {"id", "name", "type", "systemData"}) event.body.erase(key);
     r.body = std::move(event.body);
@@ -109,6 +111,7 @@ std::string arm_api::state::put_direct(const detail::resource_kind& kind, std::s
   kind.finish(stored, op);
   if (const auto failure = notify(op.created ? change_kind::created : change_kind::updated, stored)) {
     if (kind.has_provisioning_state()) detail::member_object(stored.body, "properties")["provisioningState"] = "Failed";
+    kind.failed(stored, op, *failure);
     throw error(errc::operation_failed, "an observer refused " + stored.id + ": " + failure->message);
   }
   return stored.id;

@@ -137,7 +137,7 @@ http::response arm_api::state::put_resource(const request_context& rc, const res
 
   if (kind.async_put()) {
     set_state(r, created ? "Creating" : "Updating");
-    const auto& op = start_operation(rc, r, op_verb::put, created);
+    const auto& op = begin_write(rc, r, op_verb::put, created);
     auto res = detail::json_response(created ? 201 : 200, present(r));
     lro_headers(res, rc, op);
     return res;
@@ -170,7 +170,7 @@ http::response arm_api::state::patch_resource(const request_context& rc, stored_
   r.modified_at = rc.now;
   if (r.kind->async_patch()) {
     set_state(r, "Updating");
-    const auto& op = start_operation(rc, r, op_verb::patch, false);
+    const auto& op = begin_write(rc, r, op_verb::patch, false);
     auto res = detail::json_response(202, present(r));
     lro_headers(res, rc, op);
     return res;
@@ -211,7 +211,7 @@ http::response arm_api::state::delete_resource(const request_context& rc, const 
     return detail::empty_response(200);
   }
   set_state(*existing, "Deleting");
-  const auto& op = start_operation(rc, *existing, op_verb::delete_, false);
+  const auto& op = begin_write(rc, *existing, op_verb::delete_, false);
   auto res = detail::empty_response(202);
   lro_headers(res, rc, op);
   return res;

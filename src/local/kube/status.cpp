@@ -3,6 +3,7 @@
 #include "registry.hpp"
 #include "wire.hpp"
 
+#include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
 
 namespace amlk8s::local::kube::detail {
@@ -47,6 +48,16 @@ api_error namespace_not_found(std::string_view ns) {
   d["name"] = ns;
   d["kind"] = "namespaces";
   return {404, "NotFound", "namespaces \"" + std::string(ns) + "\" not found", std::move(d)};
+}
+
+api_error namespace_terminating(const resource_type& type, std::string_view name, std::string_view ns) {
+  const auto why = std::string(wire::namespace_terminating_prefix) + std::string(ns) +
+                   std::string(wire::namespace_terminating_suffix);
+  auto d = object_details(type, name);
+  d["causes"] = boost::json::array{boost::json::object{{"reason", wire::namespace_terminating_cause},
+                                                       {"message", "namespace " + std::string(ns) + " is being terminated"},
+                                                       {"field", "metadata.namespace"}}};
+  return {403, "Forbidden", qualified_resource(type) + " \"" + std::string(name) + "\" is forbidden: " + why, std::move(d)};
 }
 
 api_error already_exists(const resource_type& type, std::string_view name) {

@@ -50,6 +50,8 @@ boost::json::object object_details(const resource_type& type, std::string_view n
 api_error not_found(const resource_type& type, std::string_view name);
 api_error not_found_path();
 api_error namespace_not_found(std::string_view ns);
+/// 403: `ns` has a deletionTimestamp, so nothing new may be created in it.
+api_error namespace_terminating(const resource_type& type, std::string_view name, std::string_view ns);
 api_error already_exists(const resource_type& type, std::string_view name);
 api_error conflict(const resource_type& type, std::string_view name, std::string_view why);
 /// 422 Invalid: `<Kind>.<group> "<name>" is invalid: <causes>`; details.kind is the Kind.

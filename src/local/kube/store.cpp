@@ -231,8 +231,11 @@ boost::json::object create_object(api_server::state& s, const resource_type& typ
     meta["name"] = name;
   }
   validate_object(type, object);
-  if (type.namespaced && find_object(s, *find_builtin("", "v1", "namespaces"), "", ns) == nullptr)
-    throw namespace_not_found(ns);
+  if (type.namespaced) {
+    const auto* namespace_object = find_object(s, *find_builtin("", "v1", "namespaces"), "", ns);
+    if (namespace_object == nullptr) throw namespace_not_found(ns);
+    if (!meta_string(namespace_object->object, "deletionTimestamp").empty()) throw namespace_terminating(type, name, ns);
+  }
   if (find_object(s, type, ns, name) != nullptr) throw already_exists(type, name);
 
   meta["uid"] = new_uid(s);
@@ -360,6 +363,12 @@ delete_result delete_object(api_server::state& s, const resource_type& type, std
     auto& m = metadata_of(marked);
     m["deletionTimestamp"] = format_rfc3339(s.now());
     m["deletionGracePeriodSeconds"] = 0;
+    // A namespace waiting for its finalizers shows phase Terminating (kubectl's STATUS column).
+    if (type.group.empty() && type.resource == "namespaces") {
+      auto& status = marked["status"];
+      if (!status.is_object()) status = boost::json::object();
+      status.get_object()["phase"] = "Terminating";
+    }
     ++s.rv;
     m["resourceVersion"] = std::to_string(s.rv);
     found->object = marked;

@@ -49,6 +49,11 @@ inline constexpr std::string_view rv_required_detail = "must be specified for an
 inline constexpr std::string_view name_required_detail = "name or generateName is required";
 inline constexpr std::string_view namespace_mismatch_message =
     "the namespace of the provided object does not match the namespace sent on the request";
+// §2.5 (and arm-extensions.md §3 item 10): creating in a namespace that is being deleted is
+// refused, 403 Forbidden with a NamespaceTerminating cause.
+inline constexpr std::string_view namespace_terminating_prefix = "unable to create new content in namespace ";
+inline constexpr std::string_view namespace_terminating_suffix = " because it is being terminated";
+inline constexpr std::string_view namespace_terminating_cause = "NamespaceTerminating";
 // §2.7: the prefix of the 400 for a fieldSelector field the kind does not support.
 inline constexpr std::string_view field_not_supported_prefix = "field label not supported: ";
 

@@ -198,7 +198,7 @@ identity_kind read_identity(const std::string& text, const std::string& path) {
 cluster_spec read_cluster(const value& v, const std::string& path, const world_defaults& d) {
   const auto& o = object_at(v, path);
   check_members(o, path, {"name", "kind", "subscription", "resourceGroup", "location", "kubernetesVersion", "distribution",
-                          "identity", "localAccounts", "authorizedIpRanges", "nodePools"});
+                          "identity", "localAccounts", "authorizedIpRanges", "nodePools", "loadBalancer"});
   cluster_spec c;
   c.name = required_text(o, "name", path);
   const auto kind = detail::to_lower(text_at(o, "kind", path).value_or("aks"));
@@ -212,6 +212,7 @@ cluster_spec read_cluster(const value& v, const std::string& path, const world_d
   c.distribution = text_at(o, "distribution", path).value_or(c.kind == cluster_kind::aks ? "aks" : "generic");
   if (const auto identity = text_at(o, "identity", path)) c.identity = read_identity(*identity, path + ".identity");
   c.local_accounts = bool_at(o, "localAccounts", path).value_or(true);
+  c.load_balancer = bool_at(o, "loadBalancer", path);
   c.authorized_ip_ranges = strings_at(o, "authorizedIpRanges", path);
   if (const auto* pools = o.if_contains("nodePools"); pools != nullptr && !pools->is_null()) {
     if (!pools->is_array()) fail(path + ".nodePools", "expected a list", "write a list of node pools");
