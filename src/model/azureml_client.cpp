@@ -27,6 +27,8 @@ namespace {
 
 namespace asio = boost::asio;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+// Every operation below is started in its own statement and then awaited (`auto op = ...;
+// co_await std::move(op)`): GCC 12 destroys the temporaries of a co_await operand twice.
 
 // Throws the error an awaited step completed with; its diagnostics are already in `diag`.
 void check(error_code ec, const diagnostics& diag) {
@@ -118,7 +120,8 @@ asio::awaitable<azureml_create_request> plan_coro(const clusters_client* cluster
                                                   azureml_settings settings, azureml_install_options options,
                                                   diagnostics* diag) {
   precheck(cluster, settings, options);
-  auto [ec, info] = co_await clusters->async_get(cluster, *diag, use_tuple);
+  auto op1 = clusters->async_get(cluster, *diag, use_tuple);
+  auto [ec, info] = co_await std::move(op1);
   check(ec, *diag);
   co_return build_azureml_create(settings, target_of(info), options);
 }
@@ -126,15 +129,18 @@ asio::awaitable<azureml_create_request> plan_coro(const clusters_client* cluster
 asio::awaitable<arm::poller> create_coro(const clusters_client* clusters, const extensions_client* extensions,
                                          resource_id cluster, std::string name, azureml_settings settings,
                                          azureml_install_options options, diagnostics* diag) {
-  auto request = co_await plan_coro(clusters, cluster, std::move(settings), std::move(options), diag);
-  auto [ec, poller] = co_await extensions->async_begin_create(cluster, std::move(name), request.to_spec(), *diag, use_tuple);
+  auto planning = plan_coro(clusters, cluster, std::move(settings), std::move(options), diag);
+  auto request = co_await std::move(planning);
+  auto op2 = extensions->async_begin_create(cluster, std::move(name), request.to_spec(), *diag, use_tuple);
+  auto [ec, poller] = co_await std::move(op2);
   check(ec, *diag);
   co_return poller;
 }
 
 asio::awaitable<arm::poller> update_coro(const extensions_client* extensions, resource_id cluster, std::string name,
                                          azureml_update_request request, diagnostics* diag) {
-  auto [ec, poller] = co_await extensions->async_begin_update(cluster, std::move(name), request.to_patch(), *diag, use_tuple);
+  auto op3 = extensions->async_begin_update(cluster, std::move(name), request.to_patch(), *diag, use_tuple);
+  auto [ec, poller] = co_await std::move(op3);
   check(ec, *diag);
   co_return poller;
 }
@@ -224,7 +230,8 @@ namespace {
 asio::awaitable<std::vector<boost::json::object>> list_objects(const kube::client* k8s, kube::resource r,
                                                                 std::string ns, diagnostics* diag,
                                                                 kube::list_options options = {}) {
-  auto [ec, list] = co_await k8s->async_list(r, ns, std::move(options), *diag, use_tuple);
+  auto op4 = k8s->async_list(r, ns, std::move(options), *diag, use_tuple);
+  auto [ec, list] = co_await std::move(op4);
   check(ec, *diag);
   std::vector<boost::json::object> out;
   for (auto& item : list.items)
@@ -236,7 +243,8 @@ asio::awaitable<std::vector<boost::json::object>> list_objects(const kube::clien
 asio::awaitable<std::optional<boost::json::object>> get_optional(const kube::client* k8s, kube::resource r,
                                                                   std::string ns, std::string name, diagnostics* diag) {
   diagnostics local;
-  auto [ec, value] = co_await k8s->async_get(r, ns, name, local, use_tuple);
+  auto op5 = k8s->async_get(r, ns, name, local, use_tuple);
+  auto [ec, value] = co_await std::move(op5);
   if (ec == errc::not_found) co_return std::nullopt;
   if (ec) {
     *diag = local;
@@ -248,16 +256,21 @@ asio::awaitable<std::optional<boost::json::object>> get_optional(const kube::cli
 
 asio::awaitable<verification_report> verify_coro(const extensions_client* extensions, const kube::client* k8s,
                                                  resource_id cluster, std::string name, diagnostics* diag) {
-  auto [ec, ext] = co_await extensions->async_get(cluster, name, *diag, use_tuple);
+  auto op6 = extensions->async_get(cluster, name, *diag, use_tuple);
+  auto [ec, ext] = co_await std::move(op6);
   check(ec, *diag);
   const auto kind = cluster_kind_of(cluster).value_or(cluster_kind::arc);
   const auto expected = expected_components(selection_from_settings(ext.configuration_settings, kind), name);
   const std::string ns(azureml_namespace);
   observed_workloads seen;
-  seen.deployments = co_await list_objects(k8s, kube::resources::deployments, ns, diag);
-  seen.daemonsets = co_await list_objects(k8s, kube::resources::daemonsets, ns, diag);
-  seen.statefulsets = co_await list_objects(k8s, kube::resources::statefulsets, ns, diag);
-  seen.health_check_config_map = co_await get_optional(k8s, kube::resources::configmaps, ns, "arcml-healthcheck", diag);
+  auto deployments = list_objects(k8s, kube::resources::deployments, ns, diag);
+  seen.deployments = co_await std::move(deployments);
+  auto daemonsets = list_objects(k8s, kube::resources::daemonsets, ns, diag);
+  seen.daemonsets = co_await std::move(daemonsets);
+  auto statefulsets = list_objects(k8s, kube::resources::statefulsets, ns, diag);
+  seen.statefulsets = co_await std::move(statefulsets);
+  auto health = get_optional(k8s, kube::resources::configmaps, ns, "arcml-healthcheck", diag);
+  seen.health_check_config_map = co_await std::move(health);
   auto report = evaluate_components(expected, seen);
   report.extension_name = name;
   report.provisioning_state = ext.provisioning_state;
@@ -292,7 +305,8 @@ asio::awaitable<void> kube_facts(const kube::client* k8s, const azureml_settings
   {
     kube::list_options o;
     o.label_selector = node_selector_text(settings->node_selector);
-    auto [ec, nodes] = co_await k8s->async_list(kube::resources::nodes, "", o, ignored, use_tuple);
+      auto op7 = k8s->async_list(kube::resources::nodes, "", o, ignored, use_tuple);
+    auto [ec, nodes] = co_await std::move(op7);
     if (!ec) {
       int ready = 0;
       double cpu = 0, memory = 0;
@@ -308,7 +322,8 @@ asio::awaitable<void> kube_facts(const kube::client* k8s, const azureml_settings
     }
   }
   {
-    auto [ec, services] = co_await k8s->async_list(kube::resources::services, kube::all_namespaces, {}, ignored, use_tuple);
+      auto op8 = k8s->async_list(kube::resources::services, kube::all_namespaces, {}, ignored, use_tuple);
+    auto [ec, services] = co_await std::move(op8);
     if (!ec) {
       bool any_lb = false, provisioned = false;
       for (const auto& s : services.items) {
@@ -326,7 +341,8 @@ asio::awaitable<void> kube_facts(const kube::client* k8s, const azureml_settings
   for (const auto& r : {kube::resources::deployments, kube::resources::services}) {
     kube::list_options o;
     o.field_selector = "metadata.name=azureml-fe";
-    auto [ec, found] = co_await k8s->async_list(r, kube::all_namespaces, o, ignored, use_tuple);
+      auto op9 = k8s->async_list(r, kube::all_namespaces, o, ignored, use_tuple);
+    auto [ec, found] = co_await std::move(op9);
     if (ec) continue;
     for (const auto& item : found.items)
       if (item.is_object())
@@ -334,7 +350,8 @@ asio::awaitable<void> kube_facts(const kube::client* k8s, const azureml_settings
                                        string_at(item.as_object(), {"metadata", "name"}));
   }
   {
-    auto [ec, ns] = co_await k8s->async_get(kube::resources::namespaces, "", std::string(azureml_namespace), ignored, use_tuple);
+      auto op10 = k8s->async_get(kube::resources::namespaces, "", std::string(azureml_namespace), ignored, use_tuple);
+    auto [ec, ns] = co_await std::move(op10);
     if (!ec && ns.is_object())
       f->azureml_namespace_terminating = string_at(ns.as_object(), {"status", "phase"}) == "Terminating";
     else if (ec == errc::not_found)
@@ -349,7 +366,8 @@ asio::awaitable<preflight_report> preflight_coro(const clusters_client* clusters
   f.cluster = cluster;
   f.production = options.production;
   f.workspace_subscription_id = options.workspace_subscription_id;
-  auto [ec, info] = co_await clusters->async_get(cluster, *diag, use_tuple);
+  auto op11 = clusters->async_get(cluster, *diag, use_tuple);
+  auto [ec, info] = co_await std::move(op11);
   check(ec, *diag);
   f.node_count = info.node_count ? std::optional<int>(static_cast<int>(*info.node_count)) : std::nullopt;
   if (info.kind == cluster_kind::aks) {
@@ -364,10 +382,14 @@ asio::awaitable<preflight_report> preflight_coro(const clusters_client* clusters
     }
   }
   diagnostics ignored;
-  auto [pec, reg] = co_await providers->async_get(std::string(cluster.subscription_id()),
+  auto op12 = providers->async_get(std::string(cluster.subscription_id()),
                                                   std::string(kubernetes_configuration_provider), ignored, use_tuple);
+  auto [pec, reg] = co_await std::move(op12);
   if (!pec) f.provider_registered = reg.registered();
-  if (k8s != nullptr) co_await kube_facts(k8s, &settings, &f);
+  if (k8s != nullptr) {
+    auto facts = kube_facts(k8s, &settings, &f);
+    co_await std::move(facts);
+  }
   co_return preflight_report{evaluate_preflight(f, settings)};
 }
 

@@ -2,6 +2,8 @@
 // codes; the seed's "Prerequisites", "Limitations" and components table for the rest).
 #include <amlk8s/model/azureml_verify.hpp>
 
+#include <boost/json/parse.hpp>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -96,6 +98,47 @@ std::pair<std::string_view, std::string_view> health_check_code_info(std::string
   return {};
 }
 
+namespace {
+
+// Every E followed by five digits in free text.
+void scan_codes(std::string_view text, const std::string& phase, std::vector<health_check_finding>& out) {
+  for (std::size_t i = 0; i + 6 <= text.size(); ++i) {
+    if (text[i] != 'E' || (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1])))) continue;
+    bool digits = true;
+    for (std::size_t j = 1; j <= 5; ++j) digits = digits && std::isdigit(static_cast<unsigned char>(text[i + j]));
+    if (!digits || (i + 6 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 6])))) continue;
+    std::string code(text.substr(i, 6));
+    const bool seen = std::any_of(out.begin(), out.end(),
+                                  [&](const health_check_finding& f) { return f.phase == phase && f.code == code; });
+    if (seen) continue;
+    auto [name, meaning] = health_check_code_info(code);
+    out.push_back({phase, code, std::string(name), std::string(meaning)});
+  }
+}
+
+// A structured report: {"checks": [{"code": "E40002", "result": "Failed", ...}, ...]}; only the
+// failed checks count. False when the text is not such a report.
+bool read_structured(std::string_view text, const std::string& phase, std::vector<health_check_finding>& out) {
+  boost::system::error_code ec;
+  auto doc = boost::json::parse(text, ec);
+  if (ec || !doc.is_object()) return false;
+  const auto* checks = doc.as_object().if_contains("checks");
+  if (checks == nullptr || !checks->is_array()) return false;
+  for (const auto& c : checks->as_array()) {
+    if (!c.is_object()) continue;
+    const auto* result = c.as_object().if_contains("result");
+    const auto* code = c.as_object().if_contains("code");
+    if (result == nullptr || !result->is_string() || code == nullptr || !code->is_string()) continue;
+    std::string r(result->as_string());
+    std::transform(r.begin(), r.end(), r.begin(), [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    if (r == "passed" || r == "pass" || r == "succeeded" || r == "success") continue;
+    scan_codes(code->as_string(), phase, out);
+  }
+  return true;
+}
+
+}  // namespace
+
 std::vector<health_check_finding> read_health_check(const boost::json::object& config_map) {
   std::vector<health_check_finding> out;
   const auto* data = config_map.if_contains("data");
@@ -105,19 +148,9 @@ std::vector<health_check_finding> read_health_check(const boost::json::object& c
     std::string phase(key);
     if (phase.starts_with("reports-")) phase = phase.substr(8);
     const std::string_view text = value.as_string();
-    // Every E followed by five digits is a code.
-    for (std::size_t i = 0; i + 6 <= text.size(); ++i) {
-      if (text[i] != 'E' || (i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1])))) continue;
-      bool digits = true;
-      for (std::size_t j = 1; j <= 5; ++j) digits = digits && std::isdigit(static_cast<unsigned char>(text[i + j]));
-      if (!digits || (i + 6 < text.size() && std::isdigit(static_cast<unsigned char>(text[i + 6])))) continue;
-      std::string code(text.substr(i, 6));
-      const bool seen = std::any_of(out.begin(), out.end(),
-                                    [&](const health_check_finding& f) { return f.phase == phase && f.code == code; });
-      if (seen) continue;
-      auto [name, meaning] = health_check_code_info(code);
-      out.push_back({phase, code, std::string(name), std::string(meaning)});
-    }
+    // The report's layout is not documented: a structured report names its failed checks;
+    // otherwise every code in the text is taken as a finding.
+    if (!read_structured(text, phase, out)) scan_codes(text, phase, out);
   }
   return out;
 }

@@ -82,6 +82,18 @@ TEST(AzuremlVerify, ReadsHealthCheckCodesWithTheirMeaning) {
   EXPECT_TRUE(fs[2].name.empty());
 }
 
+TEST(AzuremlVerify, AStructuredReportCountsOnlyFailedChecks) {
+  boost::json::object report{{"hook", "pre-install"},
+                             {"result", "Failed"},
+                             {"checks", boost::json::array{{{"code", "E40001"}, {"result", "Passed"}},
+                                                           {{"code", "E40002"}, {"result", "Failed"}}}}};
+  boost::json::object cm{{"data", {{"reports-pre-install", boost::json::serialize(report)}}}};
+  auto fs = read_health_check(cm);
+  ASSERT_EQ(fs.size(), 1u);
+  EXPECT_EQ(fs[0].code, "E40002");
+  EXPECT_EQ(fs[0].phase, "pre-install");
+}
+
 TEST(AzuremlPreflight, ACleanAksClusterHasNoFindings) {
   preflight_facts f;
   f.cluster = aks;
