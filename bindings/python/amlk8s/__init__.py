@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from . import errors
+from . import errors, local
 from ._core import (
+    AzureMLOperations,
+    Client,
+    Extension,
+    ExtensionOperations,
+    LROPoller,
     AzureMLCreateRequest,
     AzureMLSettings,
     AzureMLUpdateRequest,
@@ -27,6 +32,12 @@ from .errors import *  # noqa: F401,F403 - the exception hierarchy is part of th
 __all__ = [
     "__version__",
     "errors",
+    "local",
+    "AzureMLOperations",
+    "Client",
+    "Extension",
+    "ExtensionOperations",
+    "LROPoller",
     "AzureMLCreateRequest",
     "AzureMLSettings",
     "AzureMLUpdateRequest",

@@ -21,4 +21,10 @@ void bind_core(pybind11::module_& m);
 /// Binds the AzureML extension model (settings, requests, reports).
 void bind_model(pybind11::module_& m);
 
+/// Binds Client, its operations, LROPoller and Extension.
+void bind_client(pybind11::module_& m);
+
+/// Binds the submodule `local` (ControlPlane).
+void bind_local(pybind11::module_& m);
+
 }  // namespace amlk8s::python
