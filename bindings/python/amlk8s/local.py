@@ -11,5 +11,6 @@ from __future__ import annotations
 from ._core import local as _local
 
 ControlPlane = _local.ControlPlane
+TestCA = _local.TestCA
 
-__all__ = ["ControlPlane"]
+__all__ = ["ControlPlane", "TestCA"]

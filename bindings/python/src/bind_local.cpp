@@ -4,6 +4,7 @@
 
 #include <amlk8s/core/resource_id.hpp>
 #include <amlk8s/local/control_plane.hpp>
+#include <amlk8s/local/test_ca.hpp>
 
 #include <boost/json/serialize.hpp>
 
@@ -29,6 +30,16 @@ local::cluster_kind kind_of(const std::string& text) {
 
 void bind_local(py::module_& parent) {
   auto m = parent.def_submodule("local", "The embeddable local control plane.");
+  py::class_<local::test_ca>(m, "TestCA", "A throwaway certificate authority for tests and examples (never for production).")
+      .def(py::init<>())
+      .def_property_readonly("certificate_pem", &local::test_ca::certificate_pem, "The CA certificate (PEM).")
+      .def(
+          "issue_server_certificate",
+          [](const local::test_ca& ca, const std::vector<std::string>& names) {
+            auto ck = ca.issue_server_certificate(names);
+            return py::make_tuple(ck.certificate_chain_pem, ck.private_key_pem);
+          },
+          py::arg("names"), "A certificate for `names` and its private key, as (certificate_pem, key_pem).");
   py::class_<control_plane>(m, "ControlPlane",
                             "ARM, an Entra-style token endpoint and a Kubernetes API per simulated cluster, on loopback.")
       .def(py::init([](bool https, std::uint16_t port, double lro_delay, int min_retry_after,
