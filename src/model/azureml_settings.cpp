@@ -3,6 +3,7 @@
 
 #include "model/azureml_keys.hpp"
 #include "model/pem.hpp"
+#include "model/wire.hpp"
 
 #include <amlk8s/model/azureml_components.hpp>
 
@@ -18,11 +19,7 @@
 namespace amlk8s::model {
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
+std::string lower(std::string_view s) { return detail::to_lower(s); }
 
 bool iequals(std::string_view a, std::string_view b) { return a.size() == b.size() && lower(a) == lower(b); }
 

@@ -2,13 +2,10 @@
 // control plane: long-running create, get, list across pages, update (and the protected-settings
 // rule), delete twice, and a missing cluster told apart from a missing extension.
 #include <amlk8s/arm/client.hpp>
-#include <amlk8s/auth/bearer_authorizer.hpp>
-#include <amlk8s/auth/client_secret_credential.hpp>
-#include <amlk8s/http/client.hpp>
-#include <amlk8s/http/pipeline.hpp>
 #include <amlk8s/local/control_plane.hpp>
 #include <amlk8s/model/cluster.hpp>
 #include <amlk8s/model/extension.hpp>
+#include <amlk8s/model/session.hpp>
 
 #include <boost/asio/use_future.hpp>
 #include <boost/json.hpp>
@@ -21,36 +18,12 @@ namespace amlk8s_model_extensions_client_test {
 using namespace amlk8s;
 using namespace std::chrono_literals;
 
+// The session signs in as a user would; its ARM client is what the model clients take.
 struct sdk {
   explicit sdk(const local::control_plane_endpoints& ep)
-      : transport([&] {
-          http::client_options o;
-          o.ca_file = ep.ca_file.value_or("");
-          return http::client(o);
-        }()),
-        token_pipeline(transport),
-        credential(std::make_shared<auth::client_secret_credential>(
-            token_pipeline, ep.tenant_id, ep.client_id, secret_string(ep.client_secret), [&] {
-              auth::client_secret_options o;
-              o.authority_host = ep.authority_host;
-              return o;
-            }())),
-        authorizer(credential, {"https://management.azure.com/.default"}),
-        arm_pipeline(transport, {}, &authorizer),
-        arm(arm_pipeline, [&] {
-          arm::client_options o;
-          o.endpoint = ep.arm_endpoint;
-          o.polling.timing.default_delay = 10ms;
-          o.polling.timing.max_delay = 100ms;
-          return o;
-        }()) {}
-
-  http::client transport;
-  http::pipeline token_pipeline;
-  std::shared_ptr<auth::client_secret_credential> credential;
-  auth::bearer_authorizer authorizer;
-  http::pipeline arm_pipeline;
-  arm::client arm;
+      : session(model::session::from_endpoints_json(ep.to_json())), arm(session->arm()) {}
+  std::unique_ptr<model::session> session;
+  arm::client& arm;
 };
 
 local::control_plane_options plane_options() {
