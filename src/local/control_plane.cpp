@@ -193,6 +193,7 @@ control_plane::control_plane(control_plane_options options) : state_(std::make_s
   ao.arm.min_retry_after = s.options.min_retry_after;
   ao.arm.page_size = s.options.page_size;
   ao.arm.scheme = s.options.https ? "https" : "http";
+  ao.tokens.scheme = ao.arm.scheme;
   ao.arm.throttle.enabled = s.options.throttle;
   s.azure = std::make_unique<azure_api>(std::move(ao));
 

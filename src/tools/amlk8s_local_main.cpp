@@ -1,13 +1,14 @@
 // amlk8s-local: runs the local control plane from the shell.
 //
 //   amlk8s-local serve [--port N] [--http] [--work-dir DIR] [--clusters FILE] [--lro-delay MS]
-//                      [--throttle] [--page-size N]
+//                      [--min-retry-after S] [--threads N] [--throttle] [--page-size N]
 //
 // When ready it prints one JSON line (arm_endpoint, authority_host, tenant_id, client_id,
 // client_secret, subscription_id, ca_file, kubeconfig_dir) and serves until SIGINT or SIGTERM.
 #include <amlk8s/core/error.hpp>
 #include <amlk8s/local/control_plane.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -18,7 +19,8 @@ namespace {
 
 int usage(std::ostream& os, int code) {
   os << "usage: amlk8s-local serve [--port N] [--http] [--work-dir DIR] [--clusters FILE]\n"
-        "                          [--lro-delay MS] [--throttle] [--page-size N]\n";
+        "                          [--lro-delay MS] [--min-retry-after S] [--threads N]\n"
+        "                          [--throttle] [--page-size N]\n";
   return code;
 }
 
@@ -60,6 +62,10 @@ int main(int argc, char** argv) try {
       options.world_file = value();
     } else if (flag == "--lro-delay") {
       options.lro_delay = std::chrono::milliseconds(number(flag, value()));
+    } else if (flag == "--min-retry-after") {
+      options.min_retry_after = std::chrono::seconds(number(flag, value()));
+    } else if (flag == "--threads") {
+      options.threads = static_cast<std::size_t>(std::max(1L, number(flag, value())));
     } else if (flag == "--throttle") {
       options.throttle = true;
     } else if (flag == "--page-size") {

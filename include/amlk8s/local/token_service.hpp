@@ -33,6 +33,9 @@ struct token_options {
   std::string signing_key;
   /// Register the development credential (dev_client_id / dev_client_secret).
   bool register_dev_client = true;
+  /// The scheme of the URLs the discovery documents name ("https" behind TLS): MSAL refuses a
+  /// token endpoint that is not https.
+  std::string scheme = "http";
 };
 
 /// What a valid token says about its bearer.

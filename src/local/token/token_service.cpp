@@ -102,7 +102,7 @@ bool token_service::owns(std::string_view path) noexcept {
 }
 
 http::response token_service::handle(const http::request& req) const {
-  const auto target = detail::split_target(req, "http");
+  const auto target = detail::split_target(req, options_.scheme);
   const auto segments = detail::split_path(target.path);
   const auto now = clock_->now();
 
