@@ -149,3 +149,20 @@ TEST(TokenService, ServesOpenIdConfigurationAndInstanceDiscovery) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(TokenService, DiscoveryDocumentsNameHttpsBehindTls) {
+  local::token_options o;
+  o.scheme = "https";
+  local::token_service tokens(o);
+  http::request req;
+  req.url = "/" + std::string(local::dev_tenant_id) + "/v2.0/.well-known/openid-configuration";
+  req.headers.set("Host", "127.0.0.1:9443");
+  auto res = tokens.handle(req);
+  ASSERT_EQ(res.status, 200);
+  EXPECT_EQ(str(body_of(res).at("token_endpoint")),
+            "https://127.0.0.1:9443/" + std::string(local::dev_tenant_id) + "/oauth2/v2.0/token");
+}
+
+}  // namespace
