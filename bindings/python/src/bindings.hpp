@@ -26,5 +26,6 @@ void bind_client(pybind11::module_& m);
 
 /// Binds the submodule `local` (ControlPlane).
 void bind_local(pybind11::module_& m);
+void bind_fit(pybind11::module_& m);  ///< FitTable, TypeFit, NodeFit, analyze_fit, fit_from_json
 
 }  // namespace amlk8s::python

@@ -52,4 +52,5 @@ PYBIND11_MODULE(_core, m) {
   amlk8s::python::bind_model(m);
   amlk8s::python::bind_client(m);
   amlk8s::python::bind_local(m);
+  amlk8s::python::bind_fit(m);
 }
