@@ -307,7 +307,8 @@ void check_requests_within_limits(const instance_type& it, issues& out) {
                        "drop the request; it defaults to the limit"});
       continue;
     }
-    if (limit != it.limits.end() && request > limit->second)
+    // A zero or negative limit is reported on its own.
+    if (limit != it.limits.end() && limit->second.sign() > 0 && request > limit->second)
       out.push_back({res_field(wire::requests, res),
                      in_quotes(request.to_string()) + " is more than the limit " + in_quotes(limit->second.to_string()),
                      "lower the request or raise " + res_field(wire::limits, res)});
