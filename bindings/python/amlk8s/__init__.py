@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from . import errors, local
 from ._core import (
+    ApplyResult,
     AzureMLOperations,
     Client,
     Extension,
@@ -20,10 +21,13 @@ from ._core import (
     Component,
     ComponentStatus,
     HealthCheckFinding,
+    InstanceType,
+    InstanceTypeOperations,
     PreflightFinding,
     PreflightReport,
     Quantity,
     ResourceId,
+    Toleration,
     ValidationIssue,
     VerificationReport,
     __version__,
@@ -31,6 +35,7 @@ from ._core import (
     build_azureml_update,
     cluster_id,
     expected_components,
+    instance_types_to_yaml,
 )
 from .errors import *  # noqa: F401,F403 - the exception hierarchy is part of the top-level API
 
@@ -38,6 +43,7 @@ __all__ = [
     "__version__",
     "errors",
     "local",
+    "ApplyResult",
     "AzureMLOperations",
     "Client",
     "Extension",
@@ -54,14 +60,18 @@ __all__ = [
     "Component",
     "ComponentStatus",
     "HealthCheckFinding",
+    "InstanceType",
+    "InstanceTypeOperations",
     "PreflightFinding",
     "PreflightReport",
     "Quantity",
     "ResourceId",
+    "Toleration",
     "ValidationIssue",
     "VerificationReport",
     "build_azureml_create",
     "build_azureml_update",
     "cluster_id",
     "expected_components",
+    "instance_types_to_yaml",
 ] + list(errors.__all__)

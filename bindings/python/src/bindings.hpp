@@ -24,6 +24,9 @@ void bind_model(pybind11::module_& m);
 /// Binds Client, its operations, LROPoller and Extension.
 void bind_client(pybind11::module_& m);
 
+/// Binds InstanceType, Toleration, ApplyResult and InstanceTypeOperations.
+void bind_instance_type(pybind11::module_& m);
+
 /// Binds the submodule `local` (ControlPlane).
 void bind_local(pybind11::module_& m);
 void bind_fit(pybind11::module_& m);  ///< FitTable, TypeFit, NodeFit, analyze_fit, fit_from_json

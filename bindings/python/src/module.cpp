@@ -51,6 +51,7 @@ PYBIND11_MODULE(_core, m) {
   amlk8s::python::bind_core(m);
   amlk8s::python::bind_model(m);
   amlk8s::python::bind_client(m);
+  amlk8s::python::bind_instance_type(m);
   amlk8s::python::bind_local(m);
   amlk8s::python::bind_fit(m);
 }

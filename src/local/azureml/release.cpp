@@ -7,6 +7,7 @@
 #include "local/azureml/wire.hpp"
 
 #include <amlk8s/core/error.hpp>
+#include <amlk8s/local/kube/instance_type_crd.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/serialize.hpp>
@@ -365,6 +366,32 @@ int latest_revision(const kube::api_server& api, std::string_view extension) {
   return latest;
 }
 
+namespace {
+
+// The InstanceType CRD comes with the chart (k8s §1.1, §1.5): installed with the release, marked as
+// Helm marks what it owns. A CRD that is already there (installed by hand, or by another release) is left alone.
+void install_crd(kube::api_server& api, const release_plan& plan) {
+  if (api.get(res::customresourcedefinitions, "", wire::instance_type_crd_name)) return;
+  auto crd = kube::instance_type_crd();
+  auto& m = crd["metadata"].as_object();
+  m["labels"] = object{{wire::managed_by_label, wire::managed_by_value}, {wire::instance_label, plan.extension},
+                       {wire::chart_label, std::string(wire::chart_name) + "-" + plan.version}};
+  m["annotations"] = object{{wire::release_name_annotation, plan.extension}, {wire::release_namespace_annotation, ns}};
+  api.create(res::customresourcedefinitions, std::move(crd));
+}
+
+// Removes the CRD (and with it every InstanceType) when release `extension` installed it.
+void uninstall_crd(kube::api_server& api, std::string_view extension) {
+  const auto crd = api.get(res::customresourcedefinitions, "", wire::instance_type_crd_name);
+  if (!crd) return;
+  const auto* a = meta(*crd).if_contains("annotations");
+  if (a && a->is_object() && str_at(a->as_object(), wire::release_name_annotation) == extension &&
+      label(*crd, wire::managed_by_label) == wire::managed_by_value)
+    api.remove(res::customresourcedefinitions, "", wire::instance_type_crd_name);
+}
+
+}  // namespace
+
 std::optional<std::string> reconcile_release(kube::api_server& api, const release_plan& plan, bool upgrade) {
   if (!api.get(res::namespaces, "", ns))
     api.create(res::namespaces, object{{"apiVersion", "v1"}, {"kind", "Namespace"}, {"metadata", {{"name", ns}}}});
@@ -381,6 +408,7 @@ std::optional<std::string> reconcile_release(kube::api_server& api, const releas
       if (!expected) api.remove(ref_of(kind), ns, name);
     }
   }
+  install_crd(api, plan);
   const auto nodes = matching_nodes(api, plan.selector);
   for (const auto& c : plan.components) install_component(api, plan, c, nodes);
 
@@ -414,6 +442,7 @@ void uninstall_release(kube::api_server& api, std::string_view extension) {
   for (const auto kind : {model::workload_kind::deployment, model::workload_kind::daemonset, model::workload_kind::statefulset})
     for (const auto& w : api.list(ref_of(kind), ns, selector)) api.remove(ref_of(kind), ns, str_at(meta(w), "name"));
   for (const auto& s : release_records(api, extension)) api.remove(res::secrets, ns, str_at(meta(s), "name"));
+  uninstall_crd(api, extension);
 }
 
 }  // namespace amlk8s::local::azureml

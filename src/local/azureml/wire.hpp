@@ -78,6 +78,8 @@ inline constexpr std::string_view release_secret_prefix = "sh.helm.release.v1.";
 inline constexpr std::string_view release_secret_type = "helm.sh/release.v1";
 inline constexpr std::string_view chart_name = "azureml";
 inline constexpr std::string_view image_prefix = "mcr.microsoft.com/azureml/amlarc/docker/";
+// k8s §1.1, §1.5: the chart installs the InstanceType CRD, whose existence setup scripts poll for.
+inline constexpr std::string_view instance_type_crd_name = "instancetypes.amlarc.azureml.com";
 // The finalizer that holds namespace azureml in Terminating while an uninstall runs.
 inline constexpr std::string_view uninstall_finalizer = "amlk8s.local/extension-uninstall";
 
