@@ -8,52 +8,17 @@
 #include <amlk8s/core/quantity.hpp>
 #include <amlk8s/kube/resource.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
+#include "model/coro.hpp"
+
 #include <boost/asio/post.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
-#include <exception>
-
-// GCC 12 pairs Asio's awaitable-frame operator delete with the wrong operator new when it inlines a
-// coroutine (GCC bug 109224): a false -Wmismatched-new-delete.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 
 namespace amlk8s::model {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-// Every operation below is started in its own statement and then awaited (`auto op = ...;
-// co_await std::move(op)`): GCC 12 destroys the temporaries of a co_await operand twice.
-
-// Throws the error an awaited step completed with; its diagnostics are already in `diag`.
-void check(error_code ec, const diagnostics& diag) {
-  if (ec) throw error(ec, diag);
-}
-
-// Runs `work` on `executor`, then completes `handler` with its value or its error (the error's
-// diagnostics copied into the caller's `diag`).
-template <class T>
-void spawn(asio::any_io_executor executor, diagnostics& diag, asio::awaitable<T> work,
-           asio::any_completion_handler<void(error_code, T)> handler) {
-  asio::co_spawn(executor, std::move(work),
-                 [&diag, h = std::move(handler)](std::exception_ptr ep, T value) mutable {
-                   if (!ep) return std::move(h)(error_code{}, std::move(value));
-                   try {
-                     std::rethrow_exception(ep);
-                   } catch (const amlk8s::error& e) {
-                     diag = e.diag();
-                     std::move(h)(e.code(), T{});
-                   } catch (const std::exception& e) {
-                     diag.client_message = e.what();
-                     std::move(h)(make_error_code(errc::protocol_error), T{});
-                   }
-                 });
-}
+using detail::check;
+using detail::spawn;
+using detail::use_tuple;
 
 // §2.4 before anything is sent: the full transformation against a placeholder target.
 void precheck(const resource_id& cluster, const azureml_settings& settings, const azureml_install_options& options) {

@@ -4,44 +4,14 @@
 
 #include "arm/blocking.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
-
-#include <exception>
-
-// GCC 12 pairs Asio's awaitable-frame operator delete with the wrong operator new when it inlines a
-// coroutine (GCC bug 109224): a false -Wmismatched-new-delete.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
+#include "model/coro.hpp"
 
 namespace amlk8s::model {
 namespace {
 
 namespace asio = boost::asio;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-// Every operation is started in its own statement and then awaited: GCC 12 destroys the
-// temporaries of a co_await operand twice.
-
-template <class T>
-void spawn(asio::any_io_executor executor, diagnostics& diag, asio::awaitable<T> work,
-           asio::any_completion_handler<void(error_code, T)> handler) {
-  asio::co_spawn(executor, std::move(work),
-                 [&diag, h = std::move(handler)](std::exception_ptr ep, T value) mutable {
-                   if (!ep) return std::move(h)(error_code{}, std::move(value));
-                   try {
-                     std::rethrow_exception(ep);
-                   } catch (const amlk8s::error& e) {
-                     diag = e.diag();
-                     std::move(h)(e.code(), T{});
-                   } catch (const std::exception& e) {
-                     diag.client_message = e.what();
-                     std::move(h)(make_error_code(errc::protocol_error), T{});
-                   }
-                 });
-}
+using detail::spawn;
+using detail::use_tuple;
 
 asio::awaitable<std::vector<node_view>> nodes_coro(const kube::client* k8s, diagnostics* diag) {
   auto op1 = k8s->async_list(kube::resources::nodes, "", {}, *diag, use_tuple);

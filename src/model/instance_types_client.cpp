@@ -3,25 +3,17 @@
 #include <amlk8s/model/instance_types_client.hpp>
 
 #include "arm/blocking.hpp"
+#include "model/coro.hpp"
 #include "model/instance_type_wire.hpp"
 
 #include <amlk8s/kube/resource.hpp>
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/awaitable.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <exception>
 
-// GCC 12 pairs Asio's awaitable-frame operator delete with the wrong operator new when it inlines a
-// coroutine (GCC bug 109224): a false -Wmismatched-new-delete.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 
 namespace amlk8s::model {
 namespace {
@@ -30,41 +22,9 @@ namespace asio = boost::asio;
 namespace wire = instance_type_wire;
 using boost::json::object;
 using boost::json::value;
-constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-// Every operation below is started in its own statement and then awaited (`auto op = ...;
-// co_await std::move(op)`): GCC 12 destroys the temporaries of a co_await operand twice.
-
-void check(error_code ec, const diagnostics& diag) {
-  if (ec) throw error(ec, diag);
-}
-
-// Completes `handler` with the error of `ep` (its diagnostics copied into `diag`), or with `value`.
-template <class Handler, class... T>
-void finish(std::exception_ptr ep, diagnostics& diag, Handler& h, T... value) {
-  if (!ep) return std::move(h)(error_code{}, std::move(value)...);
-  try {
-    std::rethrow_exception(ep);
-  } catch (const amlk8s::error& e) {
-    diag = e.diag();
-    std::move(h)(e.code(), T{}...);
-  } catch (const std::exception& e) {
-    diag.client_message = e.what();
-    std::move(h)(make_error_code(errc::protocol_error), T{}...);
-  }
-}
-
-template <class T>
-void spawn(asio::any_io_executor executor, diagnostics& diag, asio::awaitable<T> work,
-           asio::any_completion_handler<void(error_code, T)> handler) {
-  asio::co_spawn(executor, std::move(work), [&diag, h = std::move(handler)](std::exception_ptr ep, T value) mutable {
-    finish(ep, diag, h, std::move(value));
-  });
-}
-
-void spawn_void(asio::any_io_executor executor, diagnostics& diag, asio::awaitable<void> work,
-                asio::any_completion_handler<void(error_code)> handler) {
-  asio::co_spawn(executor, std::move(work), [&diag, h = std::move(handler)](std::exception_ptr ep) mutable { finish(ep, diag, h); });
-}
+using detail::check;
+using detail::spawn;
+using detail::use_tuple;
 
 // A name to address an object by: present and a valid object name (else a collection path).
 void check_name(std::string_view name) {
@@ -265,7 +225,7 @@ void instance_types_client::list_erased(bool with_default, default_profile profi
 
 void instance_types_client::delete_erased(std::string name, diagnostics& diag,
                                           asio::any_completion_handler<delete_signature> h) const {
-  spawn_void(k8s_.get_executor(), diag, delete_coro(k8s_, std::move(name), &diag), std::move(h));
+  spawn(k8s_.get_executor(), diag, delete_coro(k8s_, std::move(name), &diag), std::move(h));
 }
 
 void instance_types_client::resolve_erased(std::string name, default_profile profile, diagnostics& diag,
