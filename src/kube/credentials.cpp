@@ -36,7 +36,8 @@ bool read_token_file(const std::filesystem::path& path, std::string& token) {
   if (!in) return false;
   std::stringstream s;
   s << in.rdbuf();
-  auto text = detail::trim(s.str());
+  const std::string content = s.str();  // trim() views into it
+  auto text = detail::trim(content);
   if (text.empty()) return false;
   token.assign(text);
   return true;
