@@ -55,3 +55,14 @@ def test_analyze_fit_over_a_local_cluster():
         assert table["small"].total_instances == 16
         assert table["gpu"].scheduler_message(with_preemption=False) == (
             "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector.")
+
+
+def test_instance_type_objects_and_manifests_give_the_same_analysis():
+    nodes = [node("gpu-1", gpus=1, labels={"pool": "gpu"})]
+    typed = amlk8s.InstanceType(name="gpu", node_selector={"pool": "gpu"},
+                                requests={"cpu": "1", "memory": "4Gi"},
+                                limits={"cpu": "2", "memory": "4Gi", "nvidia.com/gpu": "1"})
+    from_object = amlk8s.fit_from_json(nodes, [], [typed])
+    from_dict = amlk8s.fit_from_json(nodes, [], [GPU_TYPE])
+    assert str(from_object) == str(from_dict)
+    assert from_object["gpu"].fits

@@ -1,6 +1,6 @@
 // Python surface of the fit analysis: FitTable (with _repr_html_ for notebooks), TypeFit and
 // NodeFit, computed from a kubeconfig (analyze_fit) or from Node and Pod dicts (fit_from_json).
-// Instance types are given as InstanceType manifests (dicts with metadata.name and spec).
+// Instance types are given as InstanceType objects or their manifests (dicts).
 #include "bindings.hpp"
 
 #include <amlk8s/kube/client.hpp>
@@ -22,59 +22,12 @@ boost::json::value to_json(const py::handle& o) {
   return boost::json::parse(text);
 }
 
-std::map<std::string, std::string> string_map(const boost::json::object* o) {
-  std::map<std::string, std::string> out;
-  if (o == nullptr) return out;
-  for (const auto& [k, v] : *o)
-    if (v.is_string()) out[std::string(k)] = std::string(v.get_string());
-  return out;
-}
-
-std::map<std::string, quantity> quantity_map(const boost::json::object* o) {
-  std::map<std::string, quantity> out;
-  if (o == nullptr) return out;
-  for (const auto& [k, v] : *o) out[std::string(k)] = boost::json::value_to<quantity>(v);
-  return out;
-}
-
-const boost::json::object* object_at(const boost::json::object* o, std::string_view key) {
-  if (o == nullptr) return nullptr;
-  const auto* v = o->if_contains(key);
-  return v != nullptr && v->is_object() ? &v->get_object() : nullptr;
-}
-
-std::string string_at(const boost::json::object* o, std::string_view key) {
-  if (o == nullptr) return {};
-  const auto* v = o->if_contains(key);
-  return v != nullptr && v->is_string() ? std::string(v->get_string()) : std::string();
-}
-
-// An InstanceType manifest ({"metadata": {"name"}, "spec": {...}}) as the value type.
+// An InstanceType (the bound class) or its manifest as a dict, read by the one manifest reader.
 model::instance_type type_from_manifest(const py::handle& manifest) {
-  auto json = to_json(manifest);
-  const auto* root = json.if_object();
-  if (root == nullptr) throw py::type_error("an instance type must be an InstanceType manifest (a dict)");
-  model::instance_type t;
-  t.name = string_at(object_at(root, "metadata"), "name");
-  if (t.name.empty()) throw py::value_error("an InstanceType manifest needs metadata.name");
-  const auto* spec = object_at(root, "spec");
-  t.node_selector = string_map(object_at(spec, "nodeSelector"));
-  const auto* resources = object_at(spec, "resources");
-  t.requests = quantity_map(object_at(resources, "requests"));
-  t.limits = quantity_map(object_at(resources, "limits"));
-  if (spec != nullptr)
-    if (const auto* tols = spec->if_contains("tolerations"); tols != nullptr && tols->is_array())
-      for (const auto& item : tols->get_array()) {
-        const auto* o = item.if_object();
-        if (o == nullptr) continue;
-        model::toleration tol;
-        tol.key = string_at(o, "key");
-        if (auto op = string_at(o, "operator"); !op.empty()) tol.op = op;
-        tol.value = string_at(o, "value");
-        tol.effect = string_at(o, "effect");
-        t.tolerations.push_back(std::move(tol));
-      }
-  return t;
+  if (py::isinstance<model::instance_type>(manifest)) return manifest.cast<model::instance_type>();
+  if (!py::isinstance<py::dict>(manifest))
+    throw py::type_error("an instance type must be an InstanceType or its manifest (a dict)");
+  return model::instance_type::from_json(to_json(manifest));
 }
 
 std::vector<model::instance_type> types_from(const py::iterable& manifests) {
