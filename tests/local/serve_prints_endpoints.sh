@@ -4,7 +4,7 @@ set -euo pipefail
 exe=$1
 work=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-"$exe" serve --work-dir "$work" > "$work/out" &
+"$exe" serve --work-dir "$work" --threads 1 --min-retry-after 0 > "$work/out" &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/out" ] && break; sleep 0.1; done
 line=$(head -n 1 "$work/out")
@@ -27,3 +27,9 @@ print("served:", info["arm_endpoint"])
 PY
 kill -TERM "$pid"
 wait "$pid"
+# A bad flag value is refused with a message naming the flag, and nothing is served.
+if "$exe" serve --work-dir "$work/bad" --threads many > "$work/bad.out" 2> "$work/bad.err"; then
+  echo "serve accepted --threads many" >&2
+  exit 1
+fi
+grep -q -- "--threads" "$work/bad.err" || { echo "the error does not name --threads:" >&2; cat "$work/bad.err" >&2; exit 1; }
