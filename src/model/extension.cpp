@@ -481,47 +481,6 @@ struct begin_op {
   }
 };
 
-// DELETE, where "nothing there" is a result (§1.2: 204; §2.9: the CLI's delete exits 0).
-struct delete_op {
-  arm::client cl;
-  arm::request req;
-  diagnostics* diag;
-  resource_id cluster;
-  std::string name;
-  bool started = false;
-
-  template <class Self>
-  void operator()(Self& self) {
-    if (started) return;
-    started = true;
-    arm::client c = cl;
-    arm::request copy = req;
-    diagnostics& d = *diag;
-    c.async_send_erased(std::move(copy), d, std::move(self));
-  }
-
-  template <class Self>
-  void operator()(Self& self, error_code ec, arm::response res) {
-    extension_deletion out;
-    if (ec == errc::not_found && !cluster_is_missing(*diag)) {
-      diag->clear();
-      arm::response gone;
-      gone.status = 204;
-      out.poller = arm::poller(cl, req, std::move(gone));
-      self.complete(error_code{}, std::move(out));
-      return;
-    }
-    if (ec) {
-      if (ec == errc::not_found) explain_not_found(cluster, name, *diag);
-      self.complete(ec, std::move(out));
-      return;
-    }
-    out.found = res.status != 204;
-    out.poller = arm::poller(cl, req, std::move(res));
-    self.complete(error_code{}, std::move(out));
-  }
-};
-
 // arm::pager::async_all, turned into extensions.
 struct list_op {
   arm::pager pages;
@@ -717,8 +676,26 @@ void extensions_client::async_begin_delete_erased(resource_id cluster, std::stri
     req.query.emplace_back(std::string(wire::force_delete), "true");
     req.safe_to_retry = false;
   }
-  asio::async_compose<asio::any_completion_handler<delete_signature>, delete_signature>(
-      delete_op{*arm_, std::move(req), &diag, std::move(cluster), std::move(name)}, handler, arm_->get_executor());
+  // "Nothing there" is a result, not an error (§1.2: 204; §2.9: the CLI's delete exits 0).
+  auto finish = [cl = *arm_, sent = req, cluster, name](error_code& ec, const arm::response& res, diagnostics& d) {
+    extension_deletion out;
+    if (ec == errc::not_found && !cluster_is_missing(d)) {
+      d.clear();
+      ec = {};
+      arm::response gone;
+      gone.status = 204;
+      out.poller = arm::poller(cl, sent, std::move(gone));
+      return out;
+    }
+    if (ec) {
+      if (ec == errc::not_found) explain_not_found(cluster, name, d);
+      return out;
+    }
+    out.found = res.status != 204;
+    out.poller = arm::poller(cl, sent, res);
+    return out;
+  };
+  detail::async_send_then<extension_deletion>(*arm_, std::move(req), diag, std::move(finish), std::move(handler));
 }
 
 extension_deletion extensions_client::begin_delete(const resource_id& cluster, std::string_view name, bool force) const {
