@@ -20,9 +20,10 @@ using detail::check;
 using detail::spawn;
 using detail::use_tuple;
 
-// §2.4 before anything is sent: the full transformation against a placeholder target.
+// §2.4 before anything is sent: every check create makes, without reading the cluster.
 void precheck(const resource_id& cluster, const azureml_settings& settings, const azureml_install_options& options) {
-  (void)build_azureml_create(settings, azureml_target{cluster, "placeholder", std::nullopt, ""}, options);
+  if (auto issues = validate_azureml_create(settings, cluster, options); !issues.empty())
+    throw validation_error(std::move(issues));
 }
 
 std::string string_at(const boost::json::object& o, std::initializer_list<std::string_view> path) {

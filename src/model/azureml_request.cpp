@@ -97,24 +97,16 @@ void service_type_flags(const azureml_settings& s, std::map<std::string, std::st
 
 }  // namespace
 
-azureml_create_request build_azureml_create(const azureml_settings& settings, const azureml_target& target,
-                                            const azureml_install_options& options) {
+std::vector<validation_issue> validate_azureml_create(const azureml_settings& settings, const resource_id& cluster,
+                                                      const azureml_install_options& options) {
   std::vector<validation_issue> issues;
-  azureml_create_request r;
-  r.warnings = settings.warnings;
-  r.warnings.push_back("Troubleshooting: " + std::string(keys::tsg_link));
-
   // §2.2 step 2–3: cluster scope only, release namespace azureml.
   if (lower(options.scope) != "cluster")
     issues.push_back({"scope", "the AzureML extension installs at cluster scope only ('" + options.scope + "' was given)",
                       "use scope 'cluster'; its components always go to namespace azureml (see " +
                           std::string(keys::tsg_link) + ")"});
-  if (options.release_namespace && *options.release_namespace != "azureml")
-    r.warnings.push_back("release namespace '" + *options.release_namespace +
-                         "' is ignored: the AzureML extension always installs into namespace azureml");
-  const auto kind = cluster_kind_of(target.cluster);
-  if (!kind)
-    issues.push_back({"cluster", "'" + target.cluster.to_string() + "' is not an AKS or Arc-enabled cluster id",
+  if (!cluster_kind_of(cluster))
+    issues.push_back({"cluster", "'" + cluster.to_string() + "' is not an AKS or Arc-enabled cluster id",
                       "give the id of a Microsoft.ContainerService/managedClusters or Microsoft.Kubernetes/connectedClusters resource"});
   // §2.1: a pinned version needs auto-upgrade off.
   if (options.version && options.auto_upgrade_minor_version.value_or(false))
@@ -123,7 +115,20 @@ azureml_create_request build_azureml_create(const azureml_settings& settings, co
 
   // §2.4: every rule, before anything is sent.
   for (auto& issue : settings.validate()) issues.push_back(std::move(issue));
-  if (!issues.empty()) throw validation_error(std::move(issues));
+  return issues;
+}
+
+azureml_create_request build_azureml_create(const azureml_settings& settings, const azureml_target& target,
+                                            const azureml_install_options& options) {
+  if (auto issues = validate_azureml_create(settings, target.cluster, options); !issues.empty())
+    throw validation_error(std::move(issues));
+  azureml_create_request r;
+  r.warnings = settings.warnings;
+  r.warnings.push_back("Troubleshooting: " + std::string(keys::tsg_link));
+  if (options.release_namespace && *options.release_namespace != "azureml")
+    r.warnings.push_back("release namespace '" + *options.release_namespace +
+                         "' is ignored: the AzureML extension always installs into namespace azureml");
+  const auto kind = cluster_kind_of(target.cluster);
 
   auto& pub = r.configuration_settings;
   pub = settings.to_settings_map();

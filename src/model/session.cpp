@@ -114,7 +114,9 @@ const providers_client& session::providers() const noexcept { return st_->provid
 kube::client session::kube_from_kubeconfig(const std::filesystem::path& kubeconfig, std::string_view context) const {
   kube::kubeconfig_overrides o;
   o.context = std::string(context);
-  return kube::client(kube::kubeconfig::load_file(kubeconfig).resolve(o));
+  // On the session's I/O thread: a client with a thread of its own would be one more thread per
+  // cluster, and one that can end up destroyed from its own last completion.
+  return kube::client(st_->transport.get_executor(), kube::kubeconfig::load_file(kubeconfig).resolve(o));
 }
 
 }  // namespace amlk8s::model

@@ -99,7 +99,10 @@ TEST_F(AzuremlExtensionEndToEnd, ScenarioAksProofOfConceptOnTwoNodes) {
   auto ext = session->azureml().create(id, "azureml", settings);
   EXPECT_TRUE(ext.succeeded()) << ext.provisioning_state;
   EXPECT_EQ(ext.configuration_settings.at("clusterPurpose"), "DevTest");
-  auto report = session->azureml().verify(id, "azureml", k8s(c.name));
+  // Kept for the whole test: a kube::client destroyed right after a blocking call can race with
+  // its own I/O thread's last completion (an open transport bug).
+  auto k = k8s(c.name);
+  auto report = session->azureml().verify(id, "azureml", k);
   EXPECT_TRUE(report.ok()) << report.to_string();
   EXPECT_TRUE(not_running(report).empty()) << report.to_string();
   EXPECT_TRUE(has_component(report, "azureml-fe-v2"));
@@ -158,7 +161,10 @@ TEST_F(AzuremlExtensionEndToEnd, ScenarioAksProductionWithHttps) {
   EXPECT_TRUE(ext.protected_setting_names.empty() ||
               std::find(ext.protected_setting_names.begin(), ext.protected_setting_names.end(), "scoringFe.sslKey") !=
                   ext.protected_setting_names.end());
-  auto report = session->azureml().verify(id, "azureml", k8s(c.name));
+  // Kept for the whole test: a kube::client destroyed right after a blocking call can race with
+  // its own I/O thread's last completion (an open transport bug).
+  auto k = k8s(c.name);
+  auto report = session->azureml().verify(id, "azureml", k);
   EXPECT_TRUE(report.ok()) << report.to_string();
   EXPECT_EQ(desired_of(report, "azureml-fe-v2"), 3);
 }
@@ -179,7 +185,10 @@ TEST_F(AzuremlExtensionEndToEnd, ScenarioArcNodePortWithNvidiaGpus) {
   s.ssl_key_pem = secret_string(pair.private_key_pem);
   auto ext = session->azureml().create(id, "azureml", s);
   EXPECT_TRUE(ext.succeeded());
-  auto report = session->azureml().verify(id, "azureml", k8s(c.name));
+  // Kept for the whole test: a kube::client destroyed right after a blocking call can race with
+  // its own I/O thread's last completion (an open transport bug).
+  auto k = k8s(c.name);
+  auto report = session->azureml().verify(id, "azureml", k);
   EXPECT_TRUE(report.ok()) << report.to_string();
   EXPECT_TRUE(has_component(report, "nvidia-device-plugin-daemonset"));
   EXPECT_TRUE(has_component(report, "azureml-dcgm-exporter"));

@@ -169,6 +169,11 @@ struct azureml_create_request {
   extension_spec to_spec() const;
 };
 
+/// Every check build_azureml_create makes before it transforms anything (scope, cluster id, the
+/// version pin, and settings.validate()), without reading the cluster: empty when it can proceed.
+std::vector<validation_issue> validate_azureml_create(const azureml_settings& settings, const resource_id& cluster,
+                                                      const azureml_install_options& options = {});
+
 /// Applies §2.2–2.6 to `settings` for `target`. Throws amlk8s::error (errc::invalid_argument)
 /// with every validation issue before anything is sent.
 azureml_create_request build_azureml_create(const azureml_settings& settings, const azureml_target& target,
