@@ -5,6 +5,11 @@ set -euo pipefail
 AMLK8S_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 AMLK8S_VENV="$AMLK8S_ROOT/.venv"
 
+# ccache (used by the CMake presets when installed) keys on paths relative to the checkout, so
+# another clone or worktree of this repository on the same machine reuses the same cache entries.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$AMLK8S_ROOT}"
+export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
+
 step() { printf '\n==> %s\n' "$*"; }
 
 # The Debian packages of the C++ build, the Python build and the tests.
