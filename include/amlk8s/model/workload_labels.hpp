@@ -27,13 +27,24 @@ inline constexpr std::string_view job_container = "training";
 /// The container that serves a deployment's model.
 inline constexpr std::string_view inference_container = "inference-server";
 
-/// Pod `index` of job `job`: "<job>-<index>".
+/// `name` as a DNS-1123 object name: lower case, '_' and '.' as '-' (job names such as azure-ai-ml's
+/// generated `sincere_cheese_7yb8yzm0d6` carry underscores, which pod names may not).
+inline std::string object_name_of(std::string_view name) {
+  std::string out(name);
+  for (auto& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c == '_' || c == '.') c = '-';
+  }
+  return out;
+}
+
+/// Pod `index` of job `job`: "<job>-<index>", made a valid object name.
 inline std::string job_pod_name(std::string_view job, int index) {
-  return std::string(job) + "-" + std::to_string(index);
+  return object_name_of(job) + "-" + std::to_string(index);
 }
 /// Pod `index` of deployment `deployment` of endpoint `endpoint`: "<endpoint>-<deployment>-<index>".
 inline std::string deployment_pod_name(std::string_view endpoint, std::string_view deployment, int index) {
-  return std::string(endpoint) + "-" + std::string(deployment) + "-" + std::to_string(index);
+  return object_name_of(endpoint) + "-" + object_name_of(deployment) + "-" + std::to_string(index);
 }
 
 }  // namespace amlk8s::model::workload_labels
