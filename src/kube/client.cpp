@@ -137,6 +137,7 @@ struct object_op {
   diagnostics* diag;
   error_code early;
   bool posted = false;
+  bool text = false;  // a 2xx body is text (pods/log), completed as a JSON string
 
   template <class Self>
   void operator()(Self& self) {
@@ -158,6 +159,10 @@ struct object_op {
   template <class Self>
   void operator()(Self& self, error_code ec, http::response res) {
     json::value out;
+    if (!ec && text && res.status >= 200 && res.status < 300) {
+      self.complete(error_code{}, json::value(json::string(res.body)));
+      return;
+    }
     auto result = read_answer(ec, res, out, *diag);
     self.complete(result, std::move(out));
   }
@@ -409,6 +414,31 @@ void client::delete_erased(const resource& r, std::string_view ns, std::string_v
     req.headers.set("Content-Type", std::string(wire::json_content_type));
   }
   state_->send(std::move(req), early, diag, std::move(h));
+}
+
+void client::pod_log_erased(std::string_view ns, std::string_view pod, const pod_log_options& options, diagnostics& diag,
+                            handler_type h) const {
+  diag.clear();
+  http::request req;
+  auto early = state_->object_url(resources::pods, ns, pod, req.url, diag);
+  req.url += "/log";
+  // §2.9: pods/log takes container, tailLines, limitBytes and previous as query parameters.
+  if (!options.container.empty()) append_query(req.url, "container", options.container);
+  if (options.tail_lines) append_query(req.url, "tailLines", std::to_string(*options.tail_lines));
+  if (options.limit_bytes) append_query(req.url, "limitBytes", std::to_string(*options.limit_bytes));
+  if (options.previous) append_query(req.url, "previous", "true");
+  req.headers.set("Accept", "*/*");
+  object_op op{state_->pipeline.get(), std::move(req), &diag, early};
+  op.text = true;
+  asio::async_compose<handler_type, signature>(std::move(op), h, state_->pipeline->get_executor());
+}
+
+std::string client::pod_log(std::string_view ns, std::string_view pod, const pod_log_options& options) const {
+  diagnostics diag;
+  auto [ec, value] = arm::detail::run_blocking<json::value>(
+      [&](auto handler) { pod_log_erased(ns, pod, options, diag, std::move(handler)); });
+  throw_on_error(ec, diag);
+  return value.is_string() ? std::string(value.as_string()) : std::string();
 }
 
 void client::version_erased(diagnostics& diag, handler_type h) const {

@@ -111,6 +111,19 @@ const extensions_client& session::extensions() const noexcept { return st_->exte
 const clusters_client& session::clusters() const noexcept { return st_->clusters; }
 const providers_client& session::providers() const noexcept { return st_->providers; }
 
+workspace_client session::workspace(const resource_id& id) {
+  // Scoring requests carry the endpoint's key, never the ARM token: they go through the pipeline
+  // without the ARM authorizer.
+  return workspace_client(st_->arm, st_->token_pipeline, id);
+}
+
+workspace_client session::workspace(std::string_view resource_group, std::string_view name) {
+  if (st_->options.subscription_id.empty())
+    throw validation_error({{"subscription_id", "the session has no default subscription",
+                             "set session_options::subscription_id, or pass the workspace's full id"}});
+  return workspace(workspace_id(st_->options.subscription_id, resource_group, name));
+}
+
 kube::client session::kube_from_kubeconfig(const std::filesystem::path& kubeconfig, std::string_view context) const {
   kube::kubeconfig_overrides o;
   o.context = std::string(context);

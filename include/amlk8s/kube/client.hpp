@@ -63,6 +63,14 @@ struct object_list {
   std::optional<std::int64_t> remaining_item_count;
 };
 
+/// What a pods/log read asks for (§2.9).
+struct pod_log_options {
+  std::string container{};              ///< empty: the pod's only container
+  std::optional<std::int64_t> tail_lines{};
+  std::optional<std::int64_t> limit_bytes{};
+  bool previous = false;                ///< the log of the previous, terminated container
+};
+
 /// How a delete treats dependents (DeleteOptions.propagationPolicy, §2.5).
 enum class propagation { server_default, orphan, background, foreground };
 
@@ -177,6 +185,18 @@ class client {
                              propagation policy = propagation::background) const;
   boost::json::value version() const;
 
+  /// Reads a pod's log (GET .../pods/{name}/log); completes with the text as a JSON string.
+  template <class CompletionToken>
+  auto async_pod_log(std::string_view ns, std::string_view pod, pod_log_options options, diagnostics& diag,
+                     CompletionToken&& token) const {
+    return initiate(std::forward<CompletionToken>(token),
+                    [ns = std::string(ns), pod = std::string(pod), o = std::move(options), &diag, this](handler_type h) {
+                      pod_log_erased(ns, pod, o, diag, std::move(h));
+                    });
+  }
+  /// Blocking pod log: the text.
+  std::string pod_log(std::string_view ns, std::string_view pod, const pod_log_options& options = {}) const;
+
   /// The type-erased operations behind the templates. `r`, `ns` and `name` are copied before they return.
   void get_erased(const resource& r, std::string_view ns, std::string_view name, diagnostics& diag, handler_type h) const;
   void list_erased(const resource& r, std::string_view ns, list_options options, bool all_pages, diagnostics& diag,
@@ -189,6 +209,8 @@ class client {
   void delete_erased(const resource& r, std::string_view ns, std::string_view name, propagation policy,
                      diagnostics& diag, handler_type h) const;
   void version_erased(diagnostics& diag, handler_type h) const;
+  void pod_log_erased(std::string_view ns, std::string_view pod, const pod_log_options& options, diagnostics& diag,
+                      handler_type h) const;
 
  private:
   template <class CompletionToken, class Start>

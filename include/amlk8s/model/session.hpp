@@ -17,6 +17,7 @@
 #include <amlk8s/model/azureml_client.hpp>
 #include <amlk8s/model/cluster.hpp>
 #include <amlk8s/model/extension.hpp>
+#include <amlk8s/model/workspace_client.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -74,6 +75,12 @@ class session {
   const extensions_client& extensions() const noexcept;
   const clusters_client& clusters() const noexcept;
   const providers_client& providers() const noexcept;
+
+  /// The computes, jobs and online endpoints of workspace `id`. Throws amlk8s::error when `id` is
+  /// not a workspace id.
+  workspace_client workspace(const resource_id& id);
+  /// The same for workspace `name` in `resource_group` of the default subscription.
+  workspace_client workspace(std::string_view resource_group, std::string_view name);
 
   /// A Kubernetes client for the current context of a kubeconfig file.
   kube::client kube_from_kubeconfig(const std::filesystem::path& kubeconfig, std::string_view context = {}) const;
