@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds amlk8s and runs the quickstart example (examples/quickstart), then the four AzureML
+# Builds amlk8s and runs the whole story (examples/end_to_end: extension, instance types, compute,
+# a training job that really runs, a model deployment that answers), then the four AzureML
 # extension deployment scenarios (examples/azureml_scenarios), all on the embedded local control
 # plane. Each program starts its own control plane in a temporary folder and removes it on exit,
 # so the demo can be run again at any time.
@@ -14,15 +15,15 @@ scenarios=(
   "3_aks_production_https|scenario 3: AKS cluster, production training and inference (load balancer, HTTPS)"
   "4_arc_production_nvidia_gpus|scenario 4: Arc cluster, production on NVIDIA GPUs (NodePort, HTTPS)"
 )
-targets=(amlk8s_quickstart)
+targets=(amlk8s_end_to_end)
 for entry in "${scenarios[@]}"; do targets+=("amlk8s_scenario_${entry%%|*}"); done
 
 step "build (preset default)"
 cmake --preset default
 cmake --build --preset default -j "$(build_jobs)" --target "${targets[@]}"
 
-step "examples/quickstart"
-./build/default/examples/amlk8s_quickstart "$@"
+step "examples/end_to_end"
+./build/default/examples/amlk8s_end_to_end "$@"
 
 rule="################################################################################"
 for entry in "${scenarios[@]}"; do
@@ -30,4 +31,4 @@ for entry in "${scenarios[@]}"; do
   ./build/default/examples/"amlk8s_scenario_${entry%%|*}"
 done
 
-step "demo done: quickstart and the four deployment scenarios succeeded"
+step "demo done: the end-to-end story and the four deployment scenarios succeeded"

@@ -16,38 +16,31 @@
 namespace py = pybind11;
 
 namespace amlk8s::python {
+
+lro_poller::lro_poller(arm::poller p, converter convert) : poller_(std::move(p)), convert_(std::move(convert)) {}
+
+py::object lro_poller::result(std::optional<double> timeout) {
+  wait(timeout);
+  if (!convert_ || poller_.result().is_null()) return py::none();
+  return convert_(poller_.result());
+}
+
+void lro_poller::wait(std::optional<double> timeout) {
+  if (poller_.done()) {
+    if (!poller_.succeeded()) throw error(make_error_code(errc::operation_failed), poller_.diag());
+    return;
+  }
+  poller_.options().timeout =
+      timeout ? std::chrono::milliseconds(static_cast<std::int64_t>(*timeout * 1000)) : std::chrono::milliseconds(0);
+  py::gil_scoped_release release;
+  poller_.wait();
+}
+
 namespace {
 
+py::object extension_of(const boost::json::value& body) { return py::cast(model::extension::from_json(body)); }
+
 using model::session;
-
-// A poller in the azure-core style: result(), done(), status(), wait(), continuation_token().
-class lro_poller {
- public:
-  lro_poller(arm::poller p, bool has_body) : poller_(std::move(p)), has_body_(has_body) {}
-
-  py::object result(std::optional<double> timeout) {
-    wait(timeout);
-    if (!has_body_ || poller_.result().is_null()) return py::none();
-    return py::cast(model::extension::from_json(poller_.result()));
-  }
-  void wait(std::optional<double> timeout) {
-    if (poller_.done()) {
-      if (!poller_.succeeded()) throw error(make_error_code(errc::operation_failed), poller_.diag());
-      return;
-    }
-    poller_.options().timeout = timeout ? std::chrono::milliseconds(static_cast<std::int64_t>(*timeout * 1000)) :
-                                          std::chrono::milliseconds(0);
-    py::gil_scoped_release release;
-    poller_.wait();
-  }
-  bool done() const { return poller_.done(); }
-  std::string status() const { return poller_.status(); }
-  std::string continuation_token() const { return poller_.resume_token(); }
-
- private:
-  arm::poller poller_;
-  bool has_body_;
-};
 
 py::dict status_dict(const model::extension_status& s) {
   py::dict d;
@@ -151,7 +144,7 @@ void bind_operations(py::module_& m) {
               py::gil_scoped_release release;
               p = ops.s->azureml().begin_create(cluster, name, settings, o);
             }
-            return lro_poller(std::move(p), true);
+            return lro_poller(std::move(p), &extension_of);
           },
           py::arg("cluster"), py::arg("name"), py::arg("settings"), py::kw_only(), py::arg("release_train") = py::none(),
           py::arg("version") = py::none(), py::arg("auto_upgrade_minor_version") = py::none(),
@@ -166,7 +159,7 @@ void bind_operations(py::module_& m) {
               py::gil_scoped_release release;
               p = ops.s->azureml().begin_update(cluster, name, changes, replaces_all_protected_settings);
             }
-            return lro_poller(std::move(p), true);
+            return lro_poller(std::move(p), &extension_of);
           },
           py::arg("cluster"), py::arg("name"), py::arg("changes"), py::kw_only(),
           py::arg("replaces_all_protected_settings") = false, py::keep_alive<0, 1>(),
@@ -221,7 +214,7 @@ void bind_operations(py::module_& m) {
               py::gil_scoped_release release;
               d = ops.s->extensions().begin_delete(cluster, name, force);
             }
-            return lro_poller(std::move(d.poller), false);
+            return lro_poller(std::move(d.poller), nullptr);
           },
           py::arg("cluster"), py::arg("name"), py::kw_only(), py::arg("force") = false, py::keep_alive<0, 1>(),
           "Uninstalls; a missing extension gives a poller that is already done.");

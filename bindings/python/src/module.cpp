@@ -54,4 +54,5 @@ PYBIND11_MODULE(_core, m) {
   amlk8s::python::bind_instance_type(m);
   amlk8s::python::bind_local(m);
   amlk8s::python::bind_fit(m);
+  amlk8s::python::bind_workspace(m);
 }
