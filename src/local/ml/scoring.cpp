@@ -168,8 +168,9 @@ http::response online_endpoints::state::handle(const http::request& req) {
                         "' (authMode " + mode + "); it may be expired or regenerated.");
 
   if (!scoring) {
-    const auto scheme = parts.origin.starts_with("https") ? "https" : "http";
-    const auto host = parts.origin.substr(parts.origin.find("://") == std::string::npos ? 0 : parts.origin.find("://") + 3);
+    const auto at = parts.origin.find("://");
+    const auto scheme = at == std::string::npos ? std::string("http") : parts.origin.substr(0, at);
+    const auto host = at == std::string::npos ? parts.origin : parts.origin.substr(at + 3);
     return detail::json_response(200, swagger(endpoint_name, scheme, host));
   }
 
