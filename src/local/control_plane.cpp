@@ -2,6 +2,8 @@
 
 #include <amlk8s/core/error.hpp>
 #include <amlk8s/local/azureml_agent.hpp>
+#include <amlk8s/local/compute_sync.hpp>
+#include <amlk8s/local/online_endpoints.hpp>
 #include <amlk8s/local/kube/kubeconfig.hpp>
 #include <amlk8s/local/test_ca.hpp>
 #include <amlk8s/local/world.hpp>
@@ -104,6 +106,7 @@ struct control_plane::state {
   std::filesystem::path work_dir;
   std::optional<test_ca> ca;
   std::unique_ptr<azure_api> azure;
+  std::unique_ptr<online_endpoints> online;  // after `azure`: it registers with azure's ARM
   std::unique_ptr<http_server> server;
   control_plane_endpoints info;
 
@@ -178,6 +181,8 @@ struct control_plane::state {
       res.body = R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"no simulated cluster here","reason":"NotFound","code":404})";
       return res;
     }
+    // Online endpoints' scoringUri and swaggerUri (aml-workspace-and-auth.md §2.5).
+    if (online_endpoints::owns(target)) return online->handle(req.message);
     return azure->handle(req.message);
   }
 };
@@ -209,11 +214,15 @@ control_plane::control_plane(control_plane_options options) : state_(std::make_s
     }
     return std::nullopt;
   });
-  // The AzureML extension's agent acts on the cluster it is installed on.
-  attach_azureml_agent(s.azure->arm(), [weak](const cluster_spec& cluster) -> std::shared_ptr<kube::api_server> {
+  // The AzureML extension's agent acts on the cluster it is installed on; the workspace side
+  // reads instance types from attached clusters and runs online deployments on them.
+  const cluster_api_lookup lookup = [weak](const cluster_spec& cluster) -> std::shared_ptr<kube::api_server> {
     auto st = weak.lock();
     return st ? st->find(cluster.name) : nullptr;
-  });
+  };
+  attach_azureml_agent(s.azure->arm(), lookup);
+  attach_compute_sync(s.azure->arm(), lookup);
+  s.online = std::make_unique<online_endpoints>(*s.azure, lookup);
   if (s.options.world_file) s.azure->arm().apply(load_world_file(*s.options.world_file, world_defaults{std::string(dev_subscription_id)}));
 
   server_options so;

@@ -22,6 +22,13 @@ void add_workspace_and_cluster(arm_bench& b) {
   b.arm->add_workspace({arm_bench::sub(), "rg1", "ws1", "westus2", "test workspace"});
   ASSERT_EQ(b.call(verb::put, aks, aks_body()).status, 201);
   b.arm->settle();
+  // §3.2: attaching needs the AzureML extension on the cluster.
+  ASSERT_EQ(b.call(verb::put, aks + "/providers/Microsoft.KubernetesConfiguration/extensions/azureml",
+                   R"({"properties":{"extensionType":"Microsoft.AzureML.Kubernetes",)"
+                   R"("configurationSettings":{"enableTraining":"True","enableInference":"True"}}})")
+                .status,
+            201);
+  b.arm->settle();
 }
 
 TEST(ArmMachineLearning, WorkspaceHasServerFields) {
@@ -121,10 +128,15 @@ TEST(ArmMachineLearning, JobsAreSynchronousAndCancelOnTheClock) {
 
 TEST(ArmMachineLearning, OnlineEndpointsAndDeployments) {
   arm_bench b;
-  b.arm->add_workspace({arm_bench::sub(), "rg1", "ws1", "eastus", ""});
+  add_workspace_and_cluster(b);
+  ASSERT_EQ(b.call(verb::put, ws + "/computes/k8s", compute_body(aks)).status, 201);
+  b.arm->settle();
+  const auto model = b.call(verb::put, ws + "/models/m/versions/1", R"({"properties":{"modelUri":"azureml://m"}})");
+  ASSERT_EQ(model.status, 201) << model.body;
   const auto endpoint = ws + "/onlineEndpoints/ep1";
   auto res = b.call(verb::put, endpoint,
-                    R"({"location":"eastus","identity":{"type":"SystemAssigned"},"properties":{"authMode":"Key","compute":"c"}})");
+                    R"({"location":"eastus","identity":{"type":"SystemAssigned"},"properties":{"authMode":"Key","compute":")" +
+                        ws + R"(/computes/k8s"}})");
   ASSERT_EQ(res.status, 201) << res.body;
   EXPECT_TRUE(res.headers.contains("Azure-AsyncOperation"));
   auto props = arm_bench::json(b.call(verb::get, endpoint)).at("properties").as_object();
@@ -137,7 +149,8 @@ TEST(ArmMachineLearning, OnlineEndpointsAndDeployments) {
 
   res = b.call(verb::put, endpoint + "/deployments/blue",
                R"({"location":"eastus","sku":{"name":"Default","capacity":2},)"
-               R"("properties":{"endpointComputeType":"Kubernetes","instanceType":"gpu","model":"m"}})");
+               R"("properties":{"endpointComputeType":"Kubernetes","instanceType":"gpu","model":")" + ws +
+                   R"(/models/m/versions/1"}})");
   ASSERT_EQ(res.status, 201) << res.body;
   res = b.call(verb::get, endpoint + "/deployments");
   ASSERT_EQ(res.status, 200);
@@ -156,6 +169,50 @@ TEST(ArmMachineLearning, OnlineEndpointsAndDeployments) {
   EXPECT_EQ(b.call(verb::delete_, ws).status, 202);
   b.arm->settle();
   EXPECT_TRUE(b.arm->ids("Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments").empty());
+}
+
+// §2.4: models and codes are synchronous; a version creates its container, which reports the
+// latest version.
+TEST(ArmMachineLearning, ModelAndCodeAssets) {
+  arm_bench b;
+  b.arm->add_workspace({arm_bench::sub(), "rg1", "ws1", "eastus", ""});
+  auto res = b.call(verb::put, ws + "/models/m/versions/1",
+                    R"({"properties":{"modelUri":"azureml://datastores/d/paths/m1","description":"first"}})");
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_FALSE(res.headers.contains("Azure-AsyncOperation"));
+  auto props = arm_bench::json(res).at("properties").as_object();
+  EXPECT_EQ(str(props.at("modelType")), "custom_model");
+  EXPECT_EQ(str(props.at("provisioningState")), "Succeeded");
+  EXPECT_EQ(str(arm_bench::json(res).at("type")), "Microsoft.MachineLearningServices/workspaces/models/versions");
+  auto container = arm_bench::json(b.call(verb::get, ws + "/models/m"));
+  EXPECT_EQ(str(container.at("properties").at("latestVersion")), "1");
+  EXPECT_EQ(str(container.at("properties").at("nextVersion")), "2");
+
+  ASSERT_EQ(b.call(verb::put, ws + "/models/m/versions/10", R"({"properties":{"modelUri":"azureml://m10","modelType":"mlflow_model"}})").status, 201);
+  ASSERT_EQ(b.call(verb::put, ws + "/models/m/versions/2", R"({"properties":{"modelUri":"azureml://m2"}})").status, 201);
+  container = arm_bench::json(b.call(verb::get, ws + "/models/m"));
+  EXPECT_EQ(str(container.at("properties").at("latestVersion")), "10");  // numerically highest
+  EXPECT_EQ(str(container.at("properties").at("nextVersion")), "11");
+  EXPECT_EQ(arm_bench::json(b.call(verb::get, ws + "/models/m/versions")).at("value").as_array().size(), 3u);
+
+  // A re-PUT may change the description, not the files.
+  res = b.call(verb::put, ws + "/models/m/versions/1", R"({"properties":{"modelUri":"azureml://datastores/d/paths/m1","description":"new"}})");
+  EXPECT_EQ(res.status, 200) << res.body;
+  res = b.call(verb::put, ws + "/models/m/versions/1", R"({"properties":{"modelUri":"azureml://elsewhere"}})");
+  EXPECT_EQ(res.status, 409);
+  // A version needs its URI; the refused PUT leaves no container behind.
+  res = b.call(verb::put, ws + "/models/other/versions/1", R"({"properties":{}})");
+  ASSERT_EQ(res.status, 400);
+  EXPECT_EQ(str(arm_bench::json(res).at("error").at("target")), "properties.modelUri");
+  EXPECT_EQ(b.call(verb::get, ws + "/models/other").status, 404);
+
+  ASSERT_EQ(b.call(verb::delete_, ws + "/models/m/versions/10").status, 200);
+  EXPECT_EQ(str(arm_bench::json(b.call(verb::get, ws + "/models/m")).at("properties").at("latestVersion")), "2");
+
+  res = b.call(verb::put, ws + "/codes/c/versions/v1", R"({"properties":{"codeUri":"https://s.blob.core.windows.net/c/v1"}})");
+  ASSERT_EQ(res.status, 201) << res.body;
+  EXPECT_EQ(str(arm_bench::json(b.call(verb::get, ws + "/codes/c")).at("properties").at("latestVersion")), "v1");
+  EXPECT_EQ(b.call(verb::put, ws + "/codes/c/versions/v2", R"({"properties":{"modelUri":"x"}})").status, 400);
 }
 
 }  // namespace

@@ -7,8 +7,8 @@
 //  - resource groups (GET/PUT/DELETE, list), provider registration (GET, POST register);
 //  - Microsoft.ContainerService/managedClusters and Microsoft.Kubernetes/connectedClusters;
 //  - Microsoft.KubernetesConfiguration/extensions under either cluster kind;
-//  - Microsoft.MachineLearningServices/workspaces and their computes, jobs, onlineEndpoints and
-//    onlineEndpoints/deployments;
+//  - Microsoft.MachineLearningServices/workspaces and their computes, jobs, onlineEndpoints,
+//    onlineEndpoints/deployments, models (+ versions) and codes (+ versions);
 //  - the status (`Azure-AsyncOperation`) and result (`Location`) resources of long-running operations.
 // Every call needs a bearer token from the token_service and an `api-version`.
 #pragma once
@@ -118,6 +118,12 @@ class arm_api {
   /// refuses the work outright. Same locking rules as on_change.
   void on_start(resource_observer observer);
 
+  /// Adds an observer of reads: it runs before a GET (of the resource, or of a list that holds
+  /// it) presents a resource, with `kind` updated and `started` false, and may refresh members the
+  /// service derives from elsewhere (a Kubernetes compute's instance types); edits to `body` are
+  /// kept, a returned failure is ignored. Same locking rules as on_change.
+  void on_read(resource_observer observer);
+
   /// Creates or replaces a cluster directly, in state Succeeded; observers see it. Returns its id.
   std::string add_cluster(const cluster_spec& cluster);
   /// Creates or replaces a workspace directly, in state Succeeded. Returns its id.
@@ -132,6 +138,9 @@ class arm_api {
   /// Edits a stored resource in place (for the domain behaviour behind the API, e.g. a job's
   /// status). Returns false when it does not exist.
   bool update(std::string_view id, const std::function<void(boost::json::object& body)>& edit);
+  /// The write-only members of a stored resource (an online endpoint's keys and issued tokens),
+  /// which no ARM answer returns; for the domain behaviour behind the API (scoring checks them).
+  std::optional<boost::json::object> secrets(std::string_view id);
   /// Ids of every stored resource of `type` (compared case-insensitively), sorted.
   std::vector<std::string> ids(std::string_view type);
 

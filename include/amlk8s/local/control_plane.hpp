@@ -1,6 +1,7 @@
 // The local control plane in one object: an HTTP(S) server on loopback that serves the Entra-style
-// token endpoint, ARM, and one Kubernetes API per simulated cluster (under /k8s/{cluster}), with a
-// CA it generates and a kubeconfig file per cluster. What `amlk8s-local serve` runs, and what test
+// token endpoint, ARM, one Kubernetes API per simulated cluster (under /k8s/{cluster}) and the
+// scoring route of Kubernetes online endpoints (under /api/v1/endpoint/{endpoint}), with a CA it
+// generates and a kubeconfig file per cluster. What `amlk8s-local serve` runs, and what test
 // harnesses embed.
 #pragma once
 

@@ -199,6 +199,11 @@ void arm_api::on_start(resource_observer observer) {
   state_->start_observers.push_back(std::move(observer));
 }
 
+void arm_api::on_read(resource_observer observer) {
+  std::lock_guard lock(state_->mutex);
+  state_->read_observers.push_back(std::move(observer));
+}
+
 void arm_api::set_provider_registered(std::string_view subscription, std::string_view provider_namespace,
                                       bool registered) {
   std::lock_guard lock(state_->mutex);

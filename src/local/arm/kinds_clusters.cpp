@@ -43,6 +43,9 @@ class managed_cluster final : public resource_kind {
   std::string_view type() const noexcept override { return "Microsoft.ContainerService/managedClusters"; }
 
   void prepare(put_context& ctx) const override {
+    // ctx.body gains at most "properties", "sku" and "identity" below; room for them keeps `props`
+    // valid (adding a member to a full object moves the others).
+    ctx.body.reserve(ctx.body.size() + 3);
     auto& props = member_object(ctx.body, "properties");
     if (!ctx.cluster) {
       auto spec = cluster_from_body(cluster_kind::aks, ctx.id, ctx.name, ctx.body, ctx.st->options);

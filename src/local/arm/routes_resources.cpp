@@ -136,6 +136,15 @@ http::response arm_api::state::resource_routes(request_context& rc) {
   // Every named step before the target must exist.
   const std::size_t target = known == n ? n - 1 : n - 2;  // index of the resource acted on
   if (known < n - 1 || (known == n - 1 && (n < 2 || !steps[n - 2].name))) throw invalid_type(steps, known, rc);
+  // An asset version's PUT creates its missing container (the parent of the target).
+  std::string implicit_parent;
+  if (known == n && n >= 2 && rc.req->method == http::verb::put && steps[n - 1].name &&
+      res.kinds[n - 1]->creates_parent() && find(res.ids[n - 2]) == nullptr &&
+      (n < 3 || find(res.ids[n - 3]) != nullptr)) {
+    put_implicit(*res.kinds[n - 2], res.ids[n - 2], *steps[n - 2].name,
+                 n >= 3 ? detail::to_lower(res.ids[n - 3]) : std::string{}, group_key, rc);
+    implicit_parent = detail::to_lower(res.ids[n - 2]);
+  }
   for (std::size_t k = 0; k < target; ++k) {
     if (find(res.ids[k]) != nullptr) continue;
     if (steps[k + 1].block)  // an extension resource on a missing cluster: ARM names the cluster
@@ -167,9 +176,11 @@ http::response arm_api::state::resource_routes(request_context& rc) {
   if (!steps[n - 1].name) {
     detail::require_method(rc, {http::verb::get});
     boost::json::array items;
-    for (const auto& [key, r] : resources)
-      if (r.kind == kind && (n >= 2 ? r.parent_key == parent_key : (r.parent_key.empty() && r.group_key == group_key)))
+    for (auto& [key, r] : resources)
+      if (r.kind == kind && (n >= 2 ? r.parent_key == parent_key : (r.parent_key.empty() && r.group_key == group_key))) {
+        refresh(r);
         items.push_back(present(r));
+      }
     return resource_list(rc, std::move(items));
   }
 
@@ -192,8 +203,20 @@ http::response arm_api::state::resource_routes(request_context& rc) {
     case http::verb::get:
     case http::verb::head:
       if (existing == nullptr) throw not_found();
+      refresh(*existing);
       return detail::json_response(200, present(*existing));
-    case http::verb::put: return put_resource(rc, *kind, rid, name, parent_key, group_key, existing);
+    case http::verb::put: {
+      if (implicit_parent.empty()) return put_resource(rc, *kind, rid, name, parent_key, group_key, existing);
+      // The container made for this version goes again when the version is refused.
+      try {
+        auto answer = put_resource(rc, *kind, rid, name, parent_key, group_key, existing);
+        if (answer.status >= 400) remove_tree(implicit_parent);
+        return answer;
+      } catch (...) {
+        remove_tree(implicit_parent);
+        throw;
+      }
+    }
     case http::verb::patch: {
       if (existing == nullptr) throw not_found();
       return patch_resource(rc, *existing);

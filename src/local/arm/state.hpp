@@ -144,11 +144,26 @@ class resource_kind {
   }
   /// Whether `properties.provisioningState` is kept.
   virtual bool has_provisioning_state() const noexcept { return true; }
+  /// Whether a PUT creates its missing direct parent first (an asset version creates its
+  /// container, as the MachineLearningServices RP does); the parent kind's prepare() fills it.
+  virtual bool creates_parent() const noexcept { return false; }
   /// Checks and normalises a PUT body; throws arm_error.
   virtual void prepare(put_context& ctx) const { (void)ctx; }
   /// Applies a PATCH body to `r`; returns whether anything changed. Default: JSON merge patch
   /// (RFC 7386) of everything but id/name/type.
   virtual bool patch(stored_resource& r, const boost::json::object& patch, const request_context& rc) const;
+  /// Checks a resource after a PATCH was applied and before it is stored; throws arm_error.
+  virtual void check_patched(arm_api::state& st, const stored_resource& r) const {
+    (void)st;
+    (void)r;
+  }
+  /// Adds members the server computes when the resource is presented (a container's
+  /// latestVersion); `out` is the presented resource.
+  virtual void decorate(const arm_api::state& st, const stored_resource& r, boost::json::object& out) const {
+    (void)st;
+    (void)r;
+    (void)out;
+  }
   /// Checks a DELETE's query before anything happens; throws arm_error.
   virtual void check_delete(const request_context& rc) const { (void)rc; }
   /// Answers `POST {resource}/{action}`; std::nullopt when the action is unknown.
@@ -197,6 +212,10 @@ const resource_kind& compute_kind() noexcept;
 const resource_kind& job_kind() noexcept;
 const resource_kind& online_endpoint_kind() noexcept;
 const resource_kind& online_deployment_kind() noexcept;
+const resource_kind& model_container_kind() noexcept;
+const resource_kind& model_version_kind() noexcept;
+const resource_kind& code_container_kind() noexcept;
+const resource_kind& code_version_kind() noexcept;
 
 /// RFC 7386 merge patch of `patch` into `target`; returns whether `target` changed.
 bool merge_patch(boost::json::object& target, const boost::json::object& patch);
@@ -235,6 +254,7 @@ struct arm_api::state {
   std::map<std::string, clock::time_point> registering;      // key as above: registration completes then
   std::vector<resource_observer> observers;
   std::vector<resource_observer> start_observers;
+  std::vector<resource_observer> read_observers;
   detail::guid_source guids;
   std::uint64_t sequence = 0;
   bool settling = false;
@@ -257,6 +277,10 @@ struct arm_api::state {
   http::response put_resource(const detail::request_context& rc, const detail::resource_kind& kind,
                               const std::string& id, const std::string& name, const std::string& parent_key,
                               const std::string& group_key, detail::stored_resource* existing);
+  /// Creates `id` (of `kind`, under `parent_key`) with an empty body, synchronously, in state
+  /// Succeeded: the container an asset version's PUT implies.
+  void put_implicit(const detail::resource_kind& kind, const std::string& id, const std::string& name,
+                    const std::string& parent_key, const std::string& group_key, const detail::request_context& rc);
   http::response patch_resource(const detail::request_context& rc, detail::stored_resource& r);
   http::response delete_resource(const detail::request_context& rc, const detail::resource_kind& kind,
                                  detail::stored_resource* existing);
@@ -279,6 +303,8 @@ struct arm_api::state {
   /// Runs the observers for `r` (the start observers when `started`); a failure from one of them
   /// stops the rest.
   std::optional<operation_failure> notify(change_kind kind, detail::stored_resource& r, bool started = false);
+  /// Runs the read observers for `r` before it is presented to a GET; their edits are kept.
+  void refresh(detail::stored_resource& r);
 
   // operations.cpp: long-running operations.
   detail::operation& start_operation(const detail::request_context& rc, detail::stored_resource& r, detail::op_verb verb,

@@ -13,6 +13,7 @@ boost::json::object arm_api::state::present(const stored_resource& r) const {
   out["name"] = r.name;
   out["type"] = r.kind->type();
   for (const auto& [key, value] : r.body) out[key] = value;
+  r.kind->decorate(*this, r, out);
   // systemData (contracts/arm-extensions.md §1.3).
   out["systemData"] = boost::json::object{{"createdBy", r.created_by},
                                           {"createdByType", "Application"},
@@ -66,6 +67,27 @@ std::optional<operation_failure> arm_api::state::notify(change_kind kind, stored
     r.body = std::move(event.body);
   }
   return failure;
+}
+
+void arm_api::state::refresh(stored_resource& r) {
+  if (read_observers.empty()) return;
+  resource_event event;
+  event.kind = change_kind::updated;
+  event.id = r.id;
+  event.type = std::string(r.kind->type());
+  event.body = present(r);
+  event.secrets = r.secrets;
+  event.cluster = r.cluster;
+  for (const auto& observer : read_observers) {
+    try {
+      (void)observer(event);
+    } catch (const std::exception&) {
+      // A read answers with what is stored when a refresh fails.
+      return;
+    }
+  }
+  for (const auto* key : {"id", "name", "type", "systemData"}) event.body.erase(key);
+  r.body = std::move(event.body);
 }
 
 std::string arm_api::state::put_direct(const detail::resource_kind& kind, std::string id, std::string name,
@@ -183,6 +205,13 @@ bool arm_api::update(std::string_view id, const std::function<void(boost::json::
   edit(r->body);
   r->modified_at = state_->time->now();
   return true;
+}
+
+std::optional<boost::json::object> arm_api::secrets(std::string_view id) {
+  std::lock_guard lock(state_->mutex);
+  const auto* r = state_->find(id);
+  if (r == nullptr) return std::nullopt;
+  return r->secrets;
 }
 
 std::vector<std::string> arm_api::ids(std::string_view type) {

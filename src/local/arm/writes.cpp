@@ -156,12 +156,42 @@ http::response arm_api::state::put_resource(const request_context& rc, const res
   return detail::json_response(created ? 201 : 200, present(r));
 }
 
+void arm_api::state::put_implicit(const resource_kind& kind, const std::string& id, const std::string& name,
+                                  const std::string& parent_key, const std::string& group_key, const request_context& rc) {
+  detail::put_context ctx;
+  ctx.st = this;
+  ctx.rc = &rc;
+  ctx.id = id;
+  ctx.name = name;
+  ctx.parent = parent_key.empty() ? nullptr : find(parent_key);
+  ctx.body = boost::json::object{{"properties", boost::json::object{}}};
+  kind.prepare(ctx);
+  auto& r = resources[detail::to_lower(id)];
+  r.id = id;
+  r.name = name;
+  r.kind = &kind;
+  r.parent_key = parent_key;
+  r.group_key = group_key;
+  r.created_by = r.modified_by = rc.caller;
+  r.created_at = r.modified_at = rc.now;
+  r.body = std::move(ctx.body);
+  r.secrets = std::move(ctx.secrets);
+  set_state(r, "Succeeded");
+  detail::operation op;
+  op.kind = &kind;
+  op.verb = op_verb::put;
+  op.created = true;
+  kind.finish(r, op);
+  (void)notify(change_kind::created, r);
+}
+
 http::response arm_api::state::patch_resource(const request_context& rc, stored_resource& r) {
   const auto body = detail::parse_body(rc);
   check_no_operation(r);
   auto copy = r;
   const bool changed = r.kind->patch(copy, body, rc);
   fill_identity(copy.body, &r);
+  if (changed) r.kind->check_patched(*this, copy);
   // §1.4/§1.8: a PATCH that changes nothing answers 200 with the resource and no operation.
   if (!changed) return detail::json_response(200, present(r));
   r.body = std::move(copy.body);
