@@ -21,3 +21,6 @@ install(FILES ${CMAKE_CURRENT_BINARY_DIR}/amlk8sConfig.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/amlk8s)
 install(FILES ${PROJECT_BINARY_DIR}/include/amlk8s/core/version.hpp DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/amlk8s/core)
 install(TARGETS amlk8s_local_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+if(TARGET amlk8s_cli)
+  install(TARGETS amlk8s_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+endif()
