@@ -31,9 +31,9 @@ inline constexpr std::string_view inference_container = "inference-server";
 inline std::string job_pod_name(std::string_view job, int index) {
   return std::string(job) + "-" + std::to_string(index);
 }
-/// Pod `index` of deployment `deployment` of endpoint `endpoint`: "<endpoint>-<deployment>-<index>".
-inline std::string deployment_pod_name(std::string_view endpoint, std::string_view deployment, int index) {
-  return std::string(endpoint) + "-" + std::string(deployment) + "-" + std::to_string(index);
+/// Pod `index` of deployment `deployment_name` of endpoint `endpoint_name`: "<endpoint>-<deployment>-<index>".
+inline std::string deployment_pod_name(std::string_view endpoint_name, std::string_view deployment_name, int index) {
+  return std::string(endpoint_name) + "-" + std::string(deployment_name) + "-" + std::to_string(index);
 }
 
 }  // namespace amlk8s::model::workload_labels

@@ -136,8 +136,16 @@ http::response arm_api::state::resource_routes(request_context& rc) {
   // Every named step before the target must exist.
   const std::size_t target = known == n ? n - 1 : n - 2;  // index of the resource acted on
   if (known < n - 1 || (known == n - 1 && (n < 2 || !steps[n - 2].name))) throw invalid_type(steps, known, rc);
+  std::optional<std::string> implicit_parent;  // created for this PUT; removed again if the PUT fails
   for (std::size_t k = 0; k < target; ++k) {
     if (find(res.ids[k]) != nullptr) continue;
+    if (k + 1 == target && k > 0 && known == n && steps[n - 1].name && rc.req->method == http::verb::put &&
+        res.kinds[target]->creates_parent() && !steps[k + 1].block) {
+      put_direct(*res.kinds[k], res.ids[k], *steps[k].name, detail::to_lower(res.ids[k - 1]), group_key,
+                 boost::json::object{{"properties", boost::json::object{}}}, std::nullopt);
+      implicit_parent = detail::to_lower(res.ids[k]);
+      continue;
+    }
     if (steps[k + 1].block)  // an extension resource on a missing cluster: ARM names the cluster
       throw detail::resource_not_found(res.kinds[k]->type(), *steps[k].name, group.name);
     throw arm_error{404, "ParentResourceNotFound",
@@ -193,7 +201,16 @@ http::response arm_api::state::resource_routes(request_context& rc) {
     case http::verb::head:
       if (existing == nullptr) throw not_found();
       return detail::json_response(200, present(*existing));
-    case http::verb::put: return put_resource(rc, *kind, rid, name, parent_key, group_key, existing);
+    case http::verb::put: {
+      try {
+        auto answer = put_resource(rc, *kind, rid, name, parent_key, group_key, existing);
+        if (implicit_parent && answer.status >= 400) remove_tree(*implicit_parent);
+        return answer;
+      } catch (...) {
+        if (implicit_parent) remove_tree(*implicit_parent);
+        throw;
+      }
+    }
     case http::verb::patch: {
       if (existing == nullptr) throw not_found();
       return patch_resource(rc, *existing);

@@ -10,6 +10,7 @@
 #include <boost/json/array.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <mutex>
@@ -161,6 +162,16 @@ class resource_kind {
     (void)r;
     (void)op;
   }
+  /// Adds server-computed members to `out`, the resource as GET returns it (e.g. a container's
+  /// latest version); runs on every presentation.
+  virtual void decorate(const arm_api::state& st, const stored_resource& r, boost::json::object& out) const {
+    (void)st;
+    (void)r;
+    (void)out;
+  }
+  /// Whether a PUT may create the missing parent of the resource (an asset version creates its
+  /// container, as the AzureML asset APIs do).
+  virtual bool creates_parent() const noexcept { return false; }
   /// Called when an operation on `r` ends Failed (an observer refused it), after
   /// provisioningState turned `Failed`: the kind records the error where its body keeps one.
   virtual void failed(stored_resource& r, const operation& op, const operation_failure& failure) const {
@@ -197,6 +208,8 @@ const resource_kind& compute_kind() noexcept;
 const resource_kind& job_kind() noexcept;
 const resource_kind& online_endpoint_kind() noexcept;
 const resource_kind& online_deployment_kind() noexcept;
+const resource_kind& environment_container_kind() noexcept;
+const resource_kind& environment_version_kind() noexcept;
 
 /// RFC 7386 merge patch of `patch` into `target`; returns whether `target` changed.
 bool merge_patch(boost::json::object& target, const boost::json::object& patch);
@@ -235,6 +248,7 @@ struct arm_api::state {
   std::map<std::string, clock::time_point> registering;      // key as above: registration completes then
   std::vector<resource_observer> observers;
   std::vector<resource_observer> start_observers;
+  std::vector<std::function<void()>> settle_hooks;
   detail::guid_source guids;
   std::uint64_t sequence = 0;
   bool settling = false;
