@@ -99,11 +99,14 @@ struct jobs_bench {
   /// A cluster of `nodes` nodes with 4 CPUs and 16 GiB each, attached as compute `compute`
   /// (namespace `ml`); returns the cluster's API.
   kube::api_server& add_compute(const std::string& cluster, const std::string& compute, int nodes = 3) {
+    return add_compute(cluster, compute, {{"cpu", nodes, "Standard_D4s_v3", 4000, 16LL << 30, 0, {}, {}, "User"}});
+  }
+  kube::api_server& add_compute(const std::string& cluster, const std::string& compute, std::vector<node_pool> pools) {
     cluster_spec spec;
     spec.subscription = arm_bench::sub();
     spec.resource_group = "rg1";
     spec.name = cluster;
-    spec.node_pools.push_back({"cpu", nodes, "Standard_D4s_v3", 4000, 16LL << 30, 0, {}, {}, "User"});
+    spec.node_pools = std::move(pools);
     const auto id = plane->azure().arm().add_cluster(spec);
     const auto res = call(verb::put, ws + "/computes/" + compute,
                           R"({"properties":{"computeType":"Kubernetes","resourceId":")" + id +
@@ -347,6 +350,51 @@ TEST(MlJobs, TwoJobsCompeteForOneNodeAndTheSecondRunsWhenTheFirstEnds) {
   EXPECT_EQ(history, (std::vector<std::string>{"NotStarted", "Queued", "Starting", "Running", "Completed"}));
   EXPECT_EQ(at_path(*api.get(res::pods, "ml", second_pod), {"spec", "nodeName"}),
             at_path(*api.get(res::pods, "ml", labels::job_pod_name("first", 0)), {"spec", "nodeName"}));
+}
+
+// A tainted GPU pool: the GPU type's nodeSelector and toleration take its pods there, one GPU
+// job at a time, and waiting jobs are placed in the order they were created.
+TEST(MlJobs, GpuJobsQueueForTheGpuNodeInCreationOrder) {
+  jobs_bench b;
+  auto& api = b.add_compute("gpu1", "gpu", {{"cpu", 2, "Standard_D4s_v3", 4000, 16LL << 30, 0, {}, {}, "System"},
+                                            {"gpu", 1, "Standard_NC6s_v3", 6000, 112LL << 30, 1, {}, {"sku=gpu:NoSchedule"}, "User"}});
+  auto gpu = instance_type_cr("gpu", R"({"cpu":"1","memory":"8Gi"})", R"({"cpu":"2","memory":"8Gi","nvidia.com/gpu":1})");
+  gpu["spec"].as_object()["nodeSelector"] = boost::json::object{{"agentpool", "gpu"}};
+  gpu["spec"].as_object()["tolerations"] =
+      boost::json::array{boost::json::object{{"key", "sku"}, {"operator", "Equal"}, {"value", "gpu"}, {"effect", "NoSchedule"}}};
+  add_instance_types(api, {gpu});
+  b.add_environment("py", "1", "python");
+  const std::string wait = "while [ ! -f release ]; do sleep 0.01; done; echo done";
+  const std::string type = R"({"resources":{"instanceType":"gpu"}})";
+  for (const auto* name : {"g1", "g2", "g3"}) {
+    ASSERT_EQ(b.put_job(name, wait, "gpu", type).status, 201);
+    if (std::string_view(name) == "g1") {
+      ASSERT_TRUE(b.wait_status("g1", "Running"));
+    }
+  }
+  ASSERT_TRUE(eventually([&] { return b.status("g2") == "Queued" && b.status("g3") == "Queued"; }));
+  const auto node = at_path(*api.get(res::pods, "ml", "g1-0"), {"spec", "nodeName"});
+  EXPECT_NE(node.find("-gpu-"), std::string::npos) << node;
+  ASSERT_TRUE(eventually([&] {
+    return at_path(*api.get(res::pods, "ml", "g3-0"), {"status", "conditions"}).find("Insufficient nvidia.com/gpu") !=
+           std::string::npos;
+  }));
+  const auto message = at_path(api.get(res::pods, "ml", "g3-0")->at("status").at("conditions").as_array().at(0), {"message"});
+  EXPECT_TRUE(message.starts_with("0/3 nodes are available: 1 Insufficient nvidia.com/gpu, 2 node(s) didn't match Pod's node affinity/selector."))
+      << message;
+
+  auto release = [&](const std::string& job) {
+    std::ofstream(b.plane->jobs().info(ws + "/jobs/" + job)->work_dir / "release") << "go";
+  };
+  release("g1");
+  ASSERT_TRUE(b.wait_status("g2", "Running"));
+  EXPECT_EQ(b.status("g1"), "Completed");
+  EXPECT_EQ(b.status("g3"), "Queued");
+  release("g2");
+  ASSERT_TRUE(b.wait_status("g3", "Running"));
+  release("g3");
+  ASSERT_TRUE(b.wait_status("g3", "Completed"));
+  EXPECT_EQ(*b.plane->jobs().log(ws + "/jobs/g3"), "done\n");
 }
 
 TEST(MlJobs, CancelKillsTheProcessBeforeTheJobShowsCanceled) {

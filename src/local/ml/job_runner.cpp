@@ -982,14 +982,19 @@ struct job_runner::impl : std::enable_shared_from_this<impl> {
     auto last = std::chrono::steady_clock::now() - options.poll_interval;
     while (!quit) {
       std::vector<pollfd> fds{{wake[0], POLLIN, 0}};
+      bool processes = false;
       {
         std::lock_guard lock(proc_mutex);
+        processes = !procs.empty();
         for (const auto& [k, p] : procs)
           if (p.child->output_fd() >= 0) fds.push_back({p.child->output_fd(), POLLIN, 0});
       }
+      // Idle (no job moving, no process to reap) until an observer pokes.
       const auto wait = options.poll_interval - (std::chrono::steady_clock::now() - last);
-      const int timeout = static_cast<int>(std::max<std::int64_t>(
-          0, std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
+      const int timeout = active == 0 && !processes
+                              ? -1
+                              : static_cast<int>(std::max<std::int64_t>(
+                                    0, std::chrono::duration_cast<std::chrono::milliseconds>(wait).count()));
       ::poll(fds.data(), fds.size(), timeout);
       if (quit) break;
       char buf[64];
