@@ -429,6 +429,41 @@ TEST(MlJobs, CancelKillsTheProcessBeforeTheJobShowsCanceled) {
   EXPECT_EQ(b.call(verb::post, ws + "/jobs/sleeper/cancel").status, 200);
 }
 
+// A process that ignores SIGTERM gets SIGKILL after the grace period.
+TEST(MlJobs, CancelEscalatesToSigkill) {
+  jobs_bench b;
+  auto& api = b.add_compute("aks1", "k8s");
+  b.add_environment("py", "1", "python");
+  ASSERT_EQ(b.put_job("stubborn", "trap '' TERM; echo ready; exec sleep 30", "k8s").status, 201);
+  ASSERT_TRUE(eventually([&] { return b.plane->jobs().log(ws + "/jobs/stubborn").value_or("") == "ready\n"; }));
+  ASSERT_EQ(b.call(verb::post, ws + "/jobs/stubborn/cancel").status, 202);
+  ASSERT_TRUE(b.wait_status("stubborn", "Canceled", 2000ms));
+  EXPECT_EQ(terminated_exit_code(api, "stubborn-0"), 128 + SIGKILL);
+}
+
+// Every instance runs the command; one that fails stops the others and fails the job.
+TEST(MlJobs, InstancesRunSideBySideAndOneFailureStopsTheRest) {
+  jobs_bench b;
+  auto& api = b.add_compute("aks1", "k8s");
+  b.add_environment("py", "1", "python");
+  ASSERT_EQ(b.put_job("pair", R"(echo "instance $AZUREML_INSTANCE_INDEX of $AZUREML_INSTANCE_COUNT")", "k8s",
+                      R"({"resources":{"instanceCount":2}})")
+                .status,
+            201);
+  ASSERT_TRUE(b.wait_status("pair", "Completed"));
+  EXPECT_EQ(b.kube_get("aks1", "/api/v1/namespaces/ml/pods/pair-0/log?container=training").body, "instance 0 of 2\n");
+  EXPECT_EQ(b.kube_get("aks1", "/api/v1/namespaces/ml/pods/pair-1/log?container=training").body, "instance 1 of 2\n");
+
+  ASSERT_EQ(b.put_job("broken", R"(if [ "$AZUREML_INSTANCE_INDEX" = 1 ]; then exit 4; fi; exec sleep 30)", "k8s",
+                      R"({"resources":{"instanceCount":2}})")
+                .status,
+            201);
+  ASSERT_TRUE(b.wait_status("broken", "Failed", 2000ms));
+  EXPECT_EQ(b.job_property("broken", "_amlk8s.exitCode"), "4");
+  EXPECT_EQ(terminated_exit_code(api, "broken-1"), 4);
+  EXPECT_EQ(terminated_exit_code(api, "broken-0"), 128 + SIGTERM);
+}
+
 TEST(MlJobs, UnknownInstanceTypeOrComputeFailsTheJob) {
   jobs_bench b;
   auto& api = b.add_compute("aks1", "k8s");
@@ -549,6 +584,48 @@ TEST(MlJobs, EnvironmentVersionsAndLatest) {
   // The provider lists the types.
   res = b.call(verb::get, "/subscriptions/" + arm_bench::sub() + "/providers/Microsoft.MachineLearningServices");
   EXPECT_NE(res.body.find("workspaces/environments/versions"), std::string::npos);
+}
+
+// Without a background thread, settle() reads the output and reaps; a log keeps its first log_limit bytes.
+TEST(MlJobs, WithoutAThreadSettleDrivesProcessesAndLogsAreBounded) {
+  arm_bench b;
+  b.arm->add_workspace({arm_bench::sub(), "rg1", "ws1", "eastus", ""});
+  auto api = std::make_shared<kube::api_server>();
+  kube::node_spec node;
+  node.name = "n1";
+  node.capacity = {{"cpu", "4"}, {"memory", "16Gi"}};
+  api->add_node(node);
+  cluster_spec spec;
+  spec.subscription = arm_bench::sub();
+  spec.resource_group = "rg1";
+  spec.name = "c1";
+  const auto cluster = b.arm->add_cluster(spec);
+  const auto dir = fresh_dir("nothread");
+  job_runner_options o;
+  o.work_dir = dir;
+  o.poll_interval = 0ms;
+  o.log_limit = 1000;
+  std::optional<job_runner> runner(std::in_place, *b.arm, b.time, [&](const cluster_spec&) { return api; }, o);
+  ASSERT_EQ(b.call(verb::put, ws + "/computes/c",
+                   R"({"properties":{"computeType":"Kubernetes","resourceId":")" + cluster + R"("}})")
+                .status,
+            201);
+  ASSERT_EQ(b.call(verb::put, ws + "/environments/e/versions/1", R"({"properties":{"image":"ubuntu"}})").status, 201);
+  ASSERT_EQ(b.call(verb::put, ws + "/jobs/chatty",
+                   R"({"properties":{"jobType":"Command","command":"i=0; while [ $i -lt 500 ]; do echo 0123456789; i=$((i+1)); done",)"
+                   R"("computeId":"azureml:c","environmentId":"azureml:e:1"}})")
+                .status,
+            201);
+  ASSERT_TRUE(eventually([&] {
+    b.arm->settle();
+    return runner->info(ws + "/jobs/chatty")->status == "Completed";
+  }));
+  const auto log = *runner->log(ws + "/jobs/chatty");
+  EXPECT_EQ(log.substr(0, 22), "0123456789\n0123456789\n");
+  EXPECT_NE(log.find("the log was cut at 1000 bytes"), std::string::npos) << log;
+  EXPECT_LT(log.size(), 1100u);
+  runner.reset();
+  std::filesystem::remove_all(dir);
 }
 
 // The runner over arm_api alone, with a manual clock and no thread: every step is a request.

@@ -15,8 +15,21 @@
 //     together or none (the extension's gang scheduling): a job whose pods do not all fit keeps them
 //     Pending with PodScheduled=False/Unschedulable, the scheduler's message and a FailedScheduling
 //     event; jobs are placed in creation order whenever capacity frees;
-//  4. runs each instance's command as a local process (`/bin/sh -c`, see job_runner_options), or,
-//     with processes off, for a simulated time on the control plane's clock.
+//  4. runs each instance's command as a local process, or, with processes off, for a simulated
+//     time on the control plane's clock.
+//
+// An instance's process: `/bin/sh -c <command>` with `${{inputs.x}}` replaced by the literal value
+// (or the uri) of input x and `${{outputs.y}}` by `<job folder>/outputs/y`, in the job's folder
+// `work_dir/jobs/<resource group>/<workspace>/<job>`, stdin /dev/null, stdout and stderr into its
+// pod's log, in a process group of its own (a container ends with its main process: what it left
+// running is killed when it exits). Its environment is PATH, LANG, LC_ALL, LC_CTYPE, TZ, TMPDIR,
+// USER and LOGNAME from the server, HOME=<job folder>, AZUREML_RUN_ID=<job name>,
+// AZUREML_ARM_SUBSCRIPTION, AZUREML_ARM_RESOURCEGROUP, AZUREML_ARM_WORKSPACE_NAME,
+// AZUREML_ARM_PROJECT_NAME=<experiment>, AZUREML_COMPUTE_NAME, AZUREML_INSTANCE_TYPE,
+// AZUREML_INSTANCE_INDEX, AZUREML_INSTANCE_COUNT, then `environmentVariables` (which win). When
+// the environment's image is a Python one (`python`, `python:3.11`, `library/python:latest`), it
+// has a conda file, or it is a registry environment, and the PATH the process gets has no
+// `python`, a folder with a `python` script that execs the machine's python3 goes first on PATH.
 //
 // `properties.status` moves NotStarted (PUT) → Queued (pods Pending) → Starting (all bound) →
 // Running (processes started) → Completed (every instance exited 0) or Failed (an instance exited
