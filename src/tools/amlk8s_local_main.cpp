@@ -2,6 +2,7 @@
 //
 //   amlk8s-local serve [--port N] [--http] [--work-dir DIR] [--clusters FILE] [--lro-delay MS]
 //                      [--min-retry-after S] [--threads N] [--throttle] [--page-size N]
+//                      [--no-job-processes] [--job-run-time MS]
 //
 // When ready it prints one JSON line (arm_endpoint, authority_host, tenant_id, client_id,
 // client_secret, subscription_id, ca_file, kubeconfig_dir) and serves until SIGINT or SIGTERM.
@@ -20,7 +21,11 @@ namespace {
 int usage(std::ostream& os, int code) {
   os << "usage: amlk8s-local serve [--port N] [--http] [--work-dir DIR] [--clusters FILE]\n"
         "                          [--lro-delay MS] [--min-retry-after S] [--threads N]\n"
-        "                          [--throttle] [--page-size N]\n";
+        "                          [--throttle] [--page-size N] [--no-job-processes]\n"
+        "                          [--job-run-time MS]\n"
+        "\n"
+        "  --no-job-processes  command jobs do not run their command as a local process; each\n"
+        "                      completes after --job-run-time milliseconds (default 10000) instead\n";
   return code;
 }
 
@@ -70,6 +75,10 @@ int main(int argc, char** argv) try {
       options.throttle = true;
     } else if (flag == "--page-size") {
       options.page_size = static_cast<std::size_t>(number(flag, value()));
+    } else if (flag == "--no-job-processes") {
+      options.run_job_processes = false;
+    } else if (flag == "--job-run-time") {
+      options.simulated_job_run_time = std::chrono::milliseconds(number(flag, value()));
     } else if (flag == "--help" || flag == "-h") {
       return usage(std::cout, 0);
     } else {
