@@ -120,7 +120,8 @@ int main() try {
   std::cout << "ARM " << plane.endpoints().arm_endpoint << "\n";
 
   step("declare an AKS cluster (3 CPU nodes, 1 GPU node) and an AzureML workspace");
-  const auto spec = story_cluster();
+  auto spec = story_cluster();
+  spec.subscription = plane.endpoints().subscription_id;
   plane.azure().arm().add_cluster(spec);
   plane.azure().arm().add_workspace({plane.endpoints().subscription_id, "ml-rg", "ml-ws", "eastus", "the story's workspace"});
   auto s = model::session::from_endpoints_json(plane.endpoints().to_json());
@@ -132,7 +133,9 @@ int main() try {
   auto settings = model::azureml_settings::from_key_values(std::vector<std::string>{
       "enableTraining=True", "enableInference=True", "inferenceRouterServiceType=LoadBalancer",
       "allowInsecureConnections=True", "inferenceRouterHA=False"});
-  auto pre = s->azureml().preflight(cluster, settings, &k8s, {.production = false});
+  model::preflight_options dev_test;
+  dev_test.production = false;  // a development cluster: the production minimum of 4 vCPU per node does not apply
+  auto pre = s->azureml().preflight(cluster, settings, &k8s, dev_test);
   print_block(pre.to_string());
   ok &= check(pre.ok(), "preflight");
 
@@ -161,14 +164,18 @@ int main() try {
   compute.name = "k8s-compute";
   compute.cluster = cluster;
   compute.namespace_name = "default";
-  auto attached = ws.computes().attach(compute, {.k8s = &k8s});
+  model::attach_options attach;
+  attach.k8s = &k8s;  // also check that the namespace exists
+  auto attached = ws.computes().attach(compute, attach);
   print_block(to_string(attached));
   ok &= check(attached.succeeded(), "compute " + attached.name + ": " + attached.provisioning_state);
 
   step("submit the seed's hello-world job on instance type cpusmall");
   auto job = model::command_job::from_yaml(hello_world_job, "hello-world.yml");
   job.display_name = "hello-world";
-  auto submitted = ws.jobs().create(job, {.k8s = &k8s});
+  model::job_create_options create;
+  create.k8s = &k8s;  // also check that the instance type can fit a node
+  auto submitted = ws.jobs().create(job, create);
   std::cout << "  job " << submitted.name << " is " << submitted.status << "\n";
 
   step("stream its log");
@@ -197,7 +204,9 @@ int main() try {
   blue.model = "azureml:sklearn_mnist_model:1";
   blue.environment_inline = model::inline_environment{"mcr.microsoft.com/azureml/openmpi3.1.2-ubuntu18.04:20210727.v1", ""};
   blue.instance_type = "cpusmall";
-  auto deployed = ws.online().create_deployment(blue, {.k8s = &k8s});
+  model::deployment_create_options deploy;
+  deploy.k8s = &k8s;
+  auto deployed = ws.online().create_deployment(blue, deploy);
   print_block(to_string(deployed));
   ok &= check(deployed.provisioning_state == "Succeeded", "deployment blue: " + deployed.provisioning_state);
   ep = ws.online().set_traffic("mnist", {{"blue", 100}});

@@ -107,6 +107,7 @@ struct control_plane::state {
   std::optional<test_ca> ca;
   std::unique_ptr<azure_api> azure;
   std::unique_ptr<online_endpoints> online;  // after `azure`: it registers with azure's ARM
+  std::unique_ptr<job_runner> jobs;          // after azure (it uses ARM), before server (stopped first)
   std::unique_ptr<http_server> server;
   control_plane_endpoints info;
 
@@ -223,6 +224,13 @@ control_plane::control_plane(control_plane_options options) : state_(std::make_s
   attach_azureml_agent(s.azure->arm(), lookup);
   attach_compute_sync(s.azure->arm(), lookup);
   s.online = std::make_unique<online_endpoints>(*s.azure, lookup);
+  // The training side of the extension: command jobs run on the clusters' nodes.
+  job_runner_options jo;
+  jo.run_processes = s.options.run_job_processes;
+  jo.work_dir = s.work_dir;
+  jo.simulated_run_time = s.options.simulated_job_run_time;
+  jo.poll_interval = s.options.job_poll_interval;
+  s.jobs = std::make_unique<job_runner>(s.azure->arm(), s.azure->time_ptr(), lookup, std::move(jo));
   if (s.options.world_file) s.azure->arm().apply(load_world_file(*s.options.world_file, world_defaults{std::string(dev_subscription_id)}));
 
   server_options so;
@@ -286,8 +294,11 @@ std::vector<std::string> control_plane::cluster_names() const {
   return names;
 }
 
+job_runner& control_plane::jobs() noexcept { return *state_->jobs; }
+
 void control_plane::stop() {
   if (state_->server) state_->server->stop();
+  if (state_->jobs) state_->jobs->stop();
 }
 
 }  // namespace amlk8s::local

@@ -30,6 +30,7 @@ void local_serve_usage(std::ostream& os, std::string_view program) {
   os << "usage: " << program
      << " [--port N] [--http] [--work-dir DIR] [--clusters FILE]\n"
         "         [--lro-delay MS] [--min-retry-after S] [--threads N] [--throttle] [--page-size N]\n"
+        "         [--no-job-processes] [--job-run-time MS]\n"
         "\n"
         "  --port N             loopback port to listen on (default: a free one)\n"
         "  --http               serve plain HTTP instead of HTTPS with a generated CA\n"
@@ -40,6 +41,9 @@ void local_serve_usage(std::ostream& os, std::string_view program) {
         "  --threads N          server threads (default 2)\n"
         "  --throttle           ARM's per-subscription throttle\n"
         "  --page-size N        items per ARM list page (default 100)\n"
+        "  --no-job-processes   command jobs do not run their command as a local process; each\n"
+        "                       completes after --job-run-time milliseconds (default 10000) instead\n"
+        "  --job-run-time MS    how long a job runs with --no-job-processes\n"
         "\n"
         "When ready it prints one JSON line (arm_endpoint, authority_host, tenant_id, client_id,\n"
         "client_secret, subscription_id, ca_file, kubeconfig_dir) and serves until SIGINT or SIGTERM.\n";
@@ -73,6 +77,10 @@ int local_serve(std::span<char* const> args, std::string_view program, std::ostr
       options.throttle = true;
     } else if (flag == "--page-size") {
       options.page_size = static_cast<std::size_t>(number(flag, value()));
+    } else if (flag == "--no-job-processes") {
+      options.run_job_processes = false;
+    } else if (flag == "--job-run-time") {
+      options.simulated_job_run_time = std::chrono::milliseconds(number(flag, value()));
     } else if (flag == "--help" || flag == "-h") {
       local_serve_usage(out, program);
       return 0;

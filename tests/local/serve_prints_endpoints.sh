@@ -33,3 +33,12 @@ if "$exe" serve --work-dir "$work/bad" --threads many > "$work/bad.out" 2> "$wor
   exit 1
 fi
 grep -q -- "--threads" "$work/bad.err" || { echo "the error does not name --threads:" >&2; cat "$work/bad.err" >&2; exit 1; }
+# --no-job-processes is documented in --help and accepted.
+help=$("$exe" --help)
+grep -q -- "--no-job-processes" <<< "$help" || { echo "--help does not mention --no-job-processes" >&2; exit 1; }
+"$exe" serve --http --work-dir "$work/sim" --no-job-processes --job-run-time 500 > "$work/sim.out" &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/sim.out" ] && break; sleep 0.1; done
+grep -q arm_endpoint "$work/sim.out" || { echo "serve --no-job-processes printed no endpoints" >&2; exit 1; }
+kill -TERM "$pid"
+wait "$pid"

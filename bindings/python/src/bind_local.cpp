@@ -102,6 +102,16 @@ void bind_local(py::module_& parent) {
           py::arg("authorized_ip_ranges") = std::vector<std::string>{}, py::arg("load_balancer") = py::none(),
           "Declares a cluster (Ready nodes, a Kubernetes API and a kubeconfig) and returns its ResourceId.")
       .def(
+          "add_workspace",
+          [](control_plane& p, const std::string& name, const std::string& resource_group, const std::string& location,
+             const std::optional<std::string>& subscription_id) {
+            local::workspace_spec w{subscription_id.value_or(p.endpoints().subscription_id), resource_group, name, location, ""};
+            py::gil_scoped_release release;
+            return resource_id::parse(p.azure().arm().add_workspace(w));
+          },
+          py::arg("name"), py::kw_only(), py::arg("resource_group") = "ml-rg", py::arg("location") = "eastus",
+          py::arg("subscription_id") = py::none(), "Declares an AzureML workspace and returns its ResourceId.")
+      .def(
           "kubeconfig_path", [](const control_plane& p, const std::string& name) { return p.kubeconfig_path(name); },
           py::arg("name"), "The kubeconfig file of a simulated cluster.")
       .def("cluster_names", &control_plane::cluster_names)

@@ -7,8 +7,8 @@
 //  - resource groups (GET/PUT/DELETE, list), provider registration (GET, POST register);
 //  - Microsoft.ContainerService/managedClusters and Microsoft.Kubernetes/connectedClusters;
 //  - Microsoft.KubernetesConfiguration/extensions under either cluster kind;
-//  - Microsoft.MachineLearningServices/workspaces and their computes, jobs, onlineEndpoints,
-//    onlineEndpoints/deployments, models (+ versions) and codes (+ versions);
+//  - Microsoft.MachineLearningServices/workspaces and their computes, jobs, environments (+ versions),
+//    onlineEndpoints, onlineEndpoints/deployments, models (+ versions) and codes (+ versions);
 //  - the status (`Azure-AsyncOperation`) and result (`Location`) resources of long-running operations.
 // Every call needs a bearer token from the token_service and an `api-version`.
 #pragma once
@@ -115,7 +115,10 @@ class arm_api {
   /// Adds an observer of long-running PUT/PATCH/DELETE operations as they start (events with
   /// `started` set; `kind` names the change the operation makes when it completes). A failure it
   /// returns ends the operation `Failed` at once, before the first poll: what an agent does when it
-  /// refuses the work outright. Same locking rules as on_change.
+  /// refuses the work outright. A job's `cancel` action is reported here too, as an `updated`
+  /// event whose body has `properties.status` CancelRequested; when the cancel operation completes,
+  /// on_change observers see the job with status Canceled and may set it back to CancelRequested
+  /// while the work is still being stopped. Same locking rules as on_change.
   void on_start(resource_observer observer);
 
   /// Adds an observer of reads: it runs before a GET (of the resource, or of a list that holds
@@ -148,8 +151,16 @@ class arm_api {
   void set_provider_registered(std::string_view subscription, std::string_view provider_namespace, bool registered);
   /// Replaces the throttle settings at run time.
   void set_throttle(const throttle_options& options);
-  /// Completes the long-running operations whose time has come; handle() does this on every call.
+  /// Completes the long-running operations whose time has come, then runs the settle hooks;
+  /// handle() does this on every call.
   void settle();
+  /// Adds a hook that settle() runs, with the state locked, after the operations that are due: domain
+  /// behaviour that moves on with time (a job's run). Same locking rules as on_change; a hook that
+  /// throws is skipped for that round.
+  void on_settle(std::function<void()> hook);
+  /// Runs `fn` with the state locked, as observers run: what a background driver of domain
+  /// behaviour uses instead of settle() when it must not complete operations itself.
+  void locked(const std::function<void()>& fn);
 
   /// The settings this instance runs with.
   const arm_options& options() const noexcept;

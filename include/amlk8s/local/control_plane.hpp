@@ -8,6 +8,7 @@
 #include <amlk8s/local/azure_api.hpp>
 #include <amlk8s/local/faults.hpp>
 #include <amlk8s/local/http_server.hpp>
+#include <amlk8s/local/job_runner.hpp>
 #include <amlk8s/local/kube/api_server.hpp>
 
 #include <chrono>
@@ -43,6 +44,14 @@ struct control_plane_options {
   fault_plan faults;
   /// Server threads.
   std::size_t threads = 2;
+  /// Run each command job's command as a local process (`/bin/sh -c`, in a folder under
+  /// `work_dir/jobs`); off: a job completes after `simulated_job_run_time` on the control plane's
+  /// clock (amlk8s/local/job_runner.hpp).
+  bool run_job_processes = true;
+  /// How long a job runs when run_job_processes is off.
+  std::chrono::milliseconds simulated_job_run_time{10'000};
+  /// How often running jobs are looked at between ARM requests (process output, exits, timeouts).
+  std::chrono::milliseconds job_poll_interval{20};
 };
 
 /// What a client needs to talk to the control plane (the JSON line `amlk8s-local serve` prints).
@@ -81,7 +90,9 @@ class control_plane {
   std::vector<std::string> cluster_names() const;
   /// The server (fault injection at run time, counters).
   http_server& server() noexcept;
-  /// Stops serving; safe to call twice.
+  /// The job operator (what it knows about each command job, their logs).
+  job_runner& jobs() noexcept;
+  /// Stops serving, then kills the jobs' processes; safe to call twice.
   void stop();
 
  private:

@@ -214,6 +214,11 @@ void arm_api::set_provider_registered(std::string_view subscription, std::string
 
 void arm_api::set_throttle(const throttle_options& options) { state_->throttle.configure(options); }
 
+void arm_api::on_settle(std::function<void()> hook) {
+  std::lock_guard lock(state_->mutex);
+  state_->settle_hooks.push_back(std::move(hook));
+}
+
 void arm_api::settle() {
   std::lock_guard lock(state_->mutex);
   state_->settle_locked();

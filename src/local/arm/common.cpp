@@ -87,10 +87,11 @@ std::string_view resource_kind::parent_type() const noexcept {
 }
 
 std::span<const resource_kind* const> all_kinds() noexcept {
-  static const std::array<const resource_kind*, 12> kinds{
-      &managed_cluster_kind(), &connected_cluster_kind(), &extension_kind(),          &workspace_kind(),
-      &compute_kind(),         &job_kind(),               &online_endpoint_kind(),   &online_deployment_kind(),
-      &model_container_kind(), &model_version_kind(),     &code_container_kind(),    &code_version_kind()};
+  static const std::array<const resource_kind*, 14> kinds{
+      &managed_cluster_kind(),       &connected_cluster_kind(),   &extension_kind(),       &workspace_kind(),
+      &compute_kind(),               &job_kind(),                 &online_endpoint_kind(), &online_deployment_kind(),
+      &environment_container_kind(), &environment_version_kind(), &model_container_kind(), &model_version_kind(),
+      &code_container_kind(),        &code_version_kind()};
   return kinds;
 }
 

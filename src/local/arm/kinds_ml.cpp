@@ -245,12 +245,20 @@ class job final : public resource_kind {
     for (const auto* terminal : {"Completed", "Failed", "Canceled", "CancelRequested"})
       if (status == terminal) return empty_response(200);
     props["status"] = "CancelRequested";
-    const auto& op = ctx.st->start_operation(*ctx.rc, *ctx.resource, op_verb::action, false, "cancel");
+    auto& op = ctx.st->start_operation(*ctx.rc, *ctx.resource, op_verb::action, false, "cancel");
+    // Whoever runs the job hears of the cancel as it starts (arm_api::on_start), so that the work
+    // stops before the operation completes.
+    if (const auto failure = ctx.st->notify(change_kind::updated, *ctx.resource, /*started=*/true)) {
+      ctx.resource->operation.clear();
+      ctx.st->fail_operation(op, ctx.resource, *failure, ctx.rc->now);
+    }
     auto res = empty_response(202);
     ctx.st->lro_headers(res, *ctx.rc, op);
     return res;
   }
 
+  // The cancel completes as Canceled; the job's runner (an on_change observer) may hold it at
+  // CancelRequested until its processes are gone, then sets Canceled itself.
   void finish(stored_resource& r, const operation& op) const override {
     if (op.verb == op_verb::action && op.action == "cancel") member_object(r.body, "properties")["status"] = "Canceled";
   }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <exception>
 
 namespace amlk8s::local {
 
@@ -168,6 +169,13 @@ void arm_api::state::settle_locked() {
       it = registering.erase(it);
     } else {
       ++it;
+    }
+  }
+  for (const auto& hook : settle_hooks) {
+    try {
+      hook();
+    } catch (const std::exception&) {
+      // Domain behaviour that failed this round tries again at the next one.
     }
   }
 }

@@ -10,6 +10,7 @@
 #include <boost/json/array.hpp>
 
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <map>
 #include <mutex>
@@ -216,6 +217,8 @@ const resource_kind& model_container_kind() noexcept;
 const resource_kind& model_version_kind() noexcept;
 const resource_kind& code_container_kind() noexcept;
 const resource_kind& code_version_kind() noexcept;
+const resource_kind& environment_container_kind() noexcept;
+const resource_kind& environment_version_kind() noexcept;
 
 /// RFC 7386 merge patch of `patch` into `target`; returns whether `target` changed.
 bool merge_patch(boost::json::object& target, const boost::json::object& patch);
@@ -255,6 +258,7 @@ struct arm_api::state {
   std::vector<resource_observer> observers;
   std::vector<resource_observer> start_observers;
   std::vector<resource_observer> read_observers;
+  std::vector<std::function<void()>> settle_hooks;
   detail::guid_source guids;
   std::uint64_t sequence = 0;
   bool settling = false;

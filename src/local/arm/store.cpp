@@ -13,7 +13,6 @@ boost::json::object arm_api::state::present(const stored_resource& r) const {
   out["name"] = r.name;
   out["type"] = r.kind->type();
   for (const auto& [key, value] : r.body) out[key] = value;
-  r.kind->decorate(*this, r, out);
   // systemData (contracts/arm-extensions.md §1.3).
   out["systemData"] = boost::json::object{{"createdBy", r.created_by},
                                           {"createdByType", "Application"},
@@ -21,6 +20,7 @@ boost::json::object arm_api::state::present(const stored_resource& r) const {
                                           {"lastModifiedBy", r.modified_by},
                                           {"lastModifiedByType", "Application"},
                                           {"lastModifiedAt", detail::iso8601(r.modified_at)}};
+  r.kind->decorate(*this, r, out);
   return out;
 }
 
@@ -182,6 +182,11 @@ std::string arm_api::add_workspace(const workspace_spec& workspace) {
 void arm_api::apply(const world& w) {
   for (const auto& c : w.clusters) add_cluster(c);
   for (const auto& ws : w.workspaces) add_workspace(ws);
+}
+
+void arm_api::locked(const std::function<void()>& fn) {
+  std::lock_guard lock(state_->mutex);
+  fn();
 }
 
 std::optional<boost::json::object> arm_api::get(std::string_view id) {
