@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Builds amlk8s and runs every test: the GoogleTest suite (ctest), the sanitizer build of the same
-# suite, and the Python tests (pytest against the module this build compiled). Exits non-zero if any
-# runner failed. AMLK8S_TEST_PIP_INSTALL=1 also checks `pip install .` into .venv and runs pytest
-# against the installed package (a second full build of the library, so it is off by default).
+# suite, and the Python tests (pytest against the module this build compiled, and tests/cli against
+# the amlk8s tool). Exits non-zero if any runner failed. AMLK8S_TEST_PIP_INSTALL=1 also checks `pip install .` into .venv and runs
+# pytest against the installed package (a second full build of the library, so it is off by default).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$AMLK8S_ROOT"
 
@@ -32,6 +32,10 @@ sanitizer_tests() {
 }
 python_tests() {
   (cd tests/python && PYTHONPATH="$AMLK8S_ROOT/build/default/python" "$AMLK8S_VENV/bin/python" -m pytest -q -p no:cacheprovider .) || return 1
+  # The amlk8s command-line tool run as a user runs it, with the programs the C++ stage built.
+  (cd tests/cli && AMLK8S_CLI="${AMLK8S_CLI:-$AMLK8S_ROOT/build/default/src/amlk8s}" \
+    AMLK8S_LOCAL_SERVE="${AMLK8S_LOCAL_SERVE:-$AMLK8S_ROOT/build/default/src/amlk8s-local}" \
+    "$AMLK8S_VENV/bin/python" -m pytest -q -p no:cacheprovider .) || return 1
   if [ "${AMLK8S_TEST_PIP_INSTALL:-0}" = 1 ]; then
     step "pip install . (AMLK8S_TEST_PIP_INSTALL=1)"
     "$AMLK8S_VENV/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation . &&

@@ -47,7 +47,7 @@ namespace {
 
 const std::vector<flag_spec>& global_flags() {
   static const std::vector<flag_spec> g = {
-      {"--output|-o", flag_kind::value, "FORMAT", "json (default), yaml, table or tsv."},
+      {"--output|-o", flag_kind::value, "FORMAT", "json (default), yaml, table, tsv or none."},
       {"--query", flag_kind::value, "PATH", "Print only this field: properties.provisioningState, [0].name, [].name."},
       {"--subscription", flag_kind::value, "ID", "Subscription (default: AZURE_SUBSCRIPTION_ID or the config file's)."},
       {"--local", flag_kind::value, "FILE",
@@ -79,6 +79,7 @@ constexpr group_info groups[] = {
     {"instancetype", "AzureML instance types in a cluster (kubectl apply/get/delete, fit analysis)."},
     {"compute", "Kubernetes computes of an AzureML workspace (az ml compute)."},
     {"job", "Command jobs on a Kubernetes compute (az ml job)."},
+    {"model", "Model versions that online deployments serve (az ml model)."},
     {"online-endpoint", "Kubernetes online endpoints (az ml online-endpoint)."},
     {"online-deployment", "Kubernetes online deployments (az ml online-deployment)."},
     {"configure", "Default subscription, resource group and workspace in the config file."},
@@ -376,9 +377,11 @@ int exit_code_of(errc condition) noexcept {
 // ---- context ----
 
 context::context(const command& command_, parsed_flags parsed, std::ostream& out_, std::ostream& err_)
-    : cmd(command_), flags(std::move(parsed)), out(out_), err(err_), defaults_(load_defaults()) {
+    : cmd(command_), flags(std::move(parsed)), out(out_), err(err_) {
+  // configure is what creates the config file: it reads it itself.
+  if (cmd.group != "configure") defaults_ = load_defaults();
   if (auto f = flags.value("--output"); f && !parse_output_format(*f)) {
-    throw usage("--output", "'" + *f + "' is not an output format", "write --output json, yaml, table or tsv");
+    throw usage("--output", "'" + *f + "' is not an output format", "write --output json, yaml, table, tsv or none");
   }
   if (auto q = flags.value("--query")) query_path(json::value(nullptr), *q);  // checks the syntax before anything is sent
   std::string line;

@@ -602,6 +602,37 @@ int deployment_delete(context& c) {
   return 0;
 }
 
+// ---- models ----
+
+json::value model_json(const model::model_version& m) {
+  json::object o;
+  o["name"] = m.name;
+  o["version"] = m.version;
+  put(o, "id", m.id);
+  o["type"] = m.model_type;
+  o["path"] = m.model_uri;
+  put(o, "description", m.description);
+  return o;
+}
+
+int model_create(context& c) {
+  model::model_version m;
+  m.name = c.require("--name");
+  m.version = c.require("--version");
+  m.model_uri = c.require("--path", "add --path with where the model's files are: azureml://datastores/<store>/paths/<path>");
+  if (auto t = c.flags.value("--type")) m.model_type = *t;
+  m.description = c.flags.value("--description").value_or("");
+  c.print(model_json(c.session().workspace(c.workspace()).online().create_model_version(m)));
+  return 0;
+}
+
+int model_show(context& c) {
+  const auto name = c.require("--name");
+  const auto version = c.require("--version");
+  c.print(model_json(c.session().workspace(c.workspace()).online().get_model_version(name, version)));
+  return 0;
+}
+
 const flag_spec job_name{"--name|-n", flag_kind::value, "NAME", "The job's name.", true};
 const flag_spec endpoint_name{"--name|-n", flag_kind::value, "NAME", "The endpoint's name.", true};
 const flag_spec deployment_name{"--name|-n", flag_kind::value, "NAME", "The deployment's name.", true};
@@ -688,6 +719,25 @@ std::vector<command> workspace_commands() {
        "Examples:\n"
        "  amlk8s job logs -n <job-name> -w ml-ws -g ml-rg --kubeconfig ~/.kube/config\n",
        &job_logs},
+      {"model", "create", "Register a model version that online deployments serve (az ml model create).",
+       join({{"--name|-n", flag_kind::value, "NAME", "The model's name.", true},
+             {"--version|-v", flag_kind::value, "VERSION", "The version.", true},
+             {"--path|-p", flag_kind::value, "URI", "Where its files are (azureml://datastores/.../paths/...).", true},
+             {"--type", flag_kind::value, "TYPE", "custom_model (default), mlflow_model or triton_model."},
+             {"--description", flag_kind::value, "TEXT", "A description."}},
+            workspace_flags()),
+       {},
+       "Examples:\n"
+       "  amlk8s model create -n sklearn_mnist_model -v 1 --path azureml://datastores/workspaceblobstore/paths/models/sklearn_mnist_model/1/model.pkl -w ml-ws -g ml-rg\n",
+       &model_create},
+      {"model", "show", "Show a model version.",
+       join({{"--name|-n", flag_kind::value, "NAME", "The model's name.", true},
+             {"--version|-v", flag_kind::value, "VERSION", "The version.", true}},
+            workspace_flags()),
+       {},
+       "Examples:\n"
+       "  amlk8s model show -n sklearn_mnist_model -v 1 -w ml-ws -g ml-rg\n",
+       &model_show},
       {"online-endpoint", "create", "Create a Kubernetes online endpoint (az ml online-endpoint create).",
        join({{"--file|-f", flag_kind::value, "FILE", "The endpoint YAML (name, compute, auth_mode, ...)."},
              {"--name|-n", flag_kind::value, "NAME", "The endpoint's name (default: the file's).", true},

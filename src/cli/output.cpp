@@ -248,6 +248,7 @@ std::optional<output_format> parse_output_format(std::string_view text) {
   if (t == "yaml" || t == "yamlc") return output_format::yaml;
   if (t == "table") return output_format::table;
   if (t == "tsv") return output_format::tsv;
+  if (t == "none") return output_format::none;
   return std::nullopt;
 }
 
@@ -356,6 +357,7 @@ void print(std::ostream& os, const json::value& v, output_format format, std::st
     case output_format::yaml: os << to_yaml(*shown); break;
     case output_format::table: os << to_table(*shown, columns); break;
     case output_format::tsv: os << to_tsv(*shown); break;
+    case output_format::none: break;
   }
 }
 

@@ -1,5 +1,5 @@
-// What `amlk8s` prints: JSON (az's default), YAML, a table for people, or tab-separated values for
-// scripts, after an optional `--query` path. Private to the tool.
+// What `amlk8s` prints: JSON (az's default), YAML, a table for people, tab-separated values for
+// scripts, or nothing, after an optional `--query` path. Private to the tool.
 #pragma once
 
 #include <boost/json/value.hpp>
@@ -13,9 +13,9 @@
 namespace amlk8s::cli {
 
 /// `--output`.
-enum class output_format { json, yaml, table, tsv };
+enum class output_format { json, yaml, table, tsv, none };
 
-/// Parses "json", "yaml", "table" or "tsv" (any case); nullopt otherwise.
+/// Parses "json", "yaml", "table", "tsv" or "none" (any case); nullopt otherwise.
 std::optional<output_format> parse_output_format(std::string_view text);
 
 /// One column of a table: its header and the dotted path of its value in each row.

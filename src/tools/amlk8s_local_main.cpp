@@ -25,7 +25,8 @@ int main(int argc, char** argv) try {
   return amlk8s::tools::local_serve(std::span<char* const>(argv + 2, static_cast<std::size_t>(argc - 2)), program,
                                     std::cout);
 } catch (const amlk8s::error& e) {
-  std::cerr << "amlk8s-local: " << e.what() << "\n";
+  const auto text = e.diag().to_string();
+  std::cerr << "amlk8s-local: " << (text.empty() ? e.code().message() : text) << "\n";
   return e.condition() == amlk8s::errc::invalid_argument ? 2 : 1;
 } catch (const std::exception& e) {
   std::cerr << "amlk8s-local: " << e.what() << "\n";
