@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Builds amlk8s and runs every test: the GoogleTest suite (ctest), the sanitizer build of the same
 # suite, and the Python tests (pytest against the module this build compiled, and tests/cli against
-# the amlk8s tool). Exits non-zero if any runner failed. AMLK8S_TEST_PIP_INSTALL=1 also checks `pip install .` into .venv and runs
-# pytest against the installed package (a second full build of the library, so it is off by default).
+# the amlk8s tool). Exits non-zero if any runner failed. AMLK8S_TEST_PIP_INSTALL=1 also checks
+# `pip install .` into .venv and runs pytest against the installed package (a second full build of
+# the library, so it is off by default).
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 cd "$AMLK8S_ROOT"
 

@@ -4,6 +4,7 @@
 
 #include "cli/args.hpp"
 #include "cli/output.hpp"
+#include "cli/run.hpp"
 
 #include <amlk8s/arm/poller.hpp>
 #include <amlk8s/core/error.hpp>
@@ -122,8 +123,5 @@ class context {
 
 /// The exit code for an error condition (documented in `amlk8s --help`).
 int exit_code_of(errc condition) noexcept;
-
-/// Runs the tool with `args` (without the program name); returns the exit code.
-int run(std::span<const std::string> args, std::span<char* const> raw_args, std::ostream& out, std::ostream& err);
 
 }  // namespace amlk8s::cli

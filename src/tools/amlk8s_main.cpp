@@ -1,5 +1,5 @@
 // amlk8s: the command-line tool (src/cli). `amlk8s --help` lists the commands.
-#include "cli/cli.hpp"
+#include "cli/run.hpp"
 
 #include <iostream>
 #include <span>

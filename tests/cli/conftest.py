@@ -26,6 +26,7 @@ clusters:
   - {name: aks-sp, kind: aks, resourceGroup: rg1, identity: ServicePrincipal, nodePools: [{name: system, count: 3, vmSize: Standard_D4s_v3, mode: System}]}
   - {name: aks-ml, kind: aks, resourceGroup: ml-rg, nodePools: [{name: system, count: 3, vmSize: Standard_D4s_v3, mode: System}]}
   - {name: aks-ops, kind: aks, resourceGroup: rg1, nodePools: [{name: system, count: 3, vmSize: Standard_D4s_v3, mode: System}]}
+  - {name: aks-busy, kind: aks, resourceGroup: rg1, nodePools: [{name: system, count: 3, vmSize: Standard_D4s_v3, mode: System}]}
   - {name: aks-slow, kind: aks, resourceGroup: rg1, nodePools: [{name: system, count: 3, vmSize: Standard_D4s_v3, mode: System}]}
 workspaces:
   - {name: ws1, resourceGroup: rg1}

@@ -373,6 +373,24 @@ def test_no_wait_returns_while_the_operation_runs(slow_plane):
     assert state == "Succeeded"
 
 
+def test_conflict_exits_4(slow_plane):
+    create = f"extension create -n azureml --extension-type Microsoft.AzureML.Kubernetes {AKS} aks-busy --config enableTraining=True"
+    ok(amlk8s(create + " --no-wait", plane=slow_plane))
+    r = amlk8s(create, plane=slow_plane)  # the first operation is still running
+    assert r.returncode == 4, r.stdout + r.stderr
+    assert "AnotherOperationInProgress" in r.stderr and r.stdout == ""
+
+
+def test_update_of_protected_settings_needs_confirmation(installed, tls_files):
+    update = ["extension", "update", "-n", "azureml", *AKS.split(), "aks1", "--config-protected",
+              f"sslCertPemFile={tls_files[0]}", f"sslKeyPemFile={tls_files[1]}", "--config", "sslCname=ml.contoso.com"]
+    r = amlk8s(*update, plane=installed)
+    assert r.returncode == 2 and "--yes" in r.stderr and "replace all protected settings" in r.stderr
+    ext = ok_json(amlk8s(*update, "--yes", plane=installed))
+    assert ext["properties"]["configurationSettings"]["sslCname"] == "ml.contoso.com"
+    assert "PRIVATE KEY" not in json.dumps(ext)
+
+
 def test_timeout_exits_6(slow_plane):
     r = amlk8s(f"extension create -n azureml --extension-type Microsoft.AzureML.Kubernetes {ARC} arc1 "
                "--config enableTraining=True --timeout 1", plane=slow_plane)
