@@ -5,6 +5,7 @@
 #include "tools/local_serve.hpp"
 
 #include <amlk8s/core/error.hpp>
+#include <amlk8s/core/version.hpp>
 #include <amlk8s/kube/kubeconfig.hpp>
 #include <amlk8s/model/session.hpp>
 
@@ -595,7 +596,7 @@ int run(std::span<const std::string> given, std::span<char* const> raw_args, std
         return help ? 0 : 2;
       }
       if (args.front() == "--version") {
-        out << "amlk8s 0.1.0\n";
+        out << "amlk8s " << AMLK8S_VERSION_STRING << "\n";
         return 0;
       }
       throw usage(args.front(), "comes before a command", "write amlk8s <group> <command> [flags]; see amlk8s --help");

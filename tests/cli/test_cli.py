@@ -94,6 +94,10 @@ def test_main_help_lists_groups_exit_codes_and_local():
         assert f"\n  {code}  " in r.stdout
 
 
+def test_version():
+    assert ok(amlk8s("--version")).stdout.startswith("amlk8s ")
+
+
 def test_no_arguments_is_a_usage_error():
     r = amlk8s()
     assert r.returncode == 2 and "usage: amlk8s" in r.stderr
