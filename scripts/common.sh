@@ -9,6 +9,8 @@ AMLK8S_VENV="$AMLK8S_ROOT/.venv"
 # another clone or worktree of this repository on the same machine reuses the same cache entries.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$AMLK8S_ROOT}"
 export CCACHE_NOHASHDIR="${CCACHE_NOHASHDIR:-true}"
+# The test target uses a precompiled header; ccache caches its users only with these sloppiness flags.
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
 
 step() { printf '\n==> %s\n' "$*"; }
 

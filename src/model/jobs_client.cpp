@@ -49,59 +49,11 @@ asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
 asio::awaitable<std::string> resolve_environment(arm::client* arm, const resource_id& ws, const command_job& job,
                                                  diagnostics* diag) {
   if (job.environment_inline) {
-    const auto version = anonymous_environment_version(*job.environment_inline);
-    const auto id = asset_version_id(ws, azureml_asset_type::environments, "CliV2AnonymousEnvironment", version);
-    arm::request req;
-    req.method = http::verb::put;
-    req.path = id.to_string();
-    req.body = anonymous_environment_body(*job.environment_inline);
-    auto sending = detail::ml_send(*arm, std::move(req), *diag);
-    co_await std::move(sending);
-    co_return id.to_string();
+    auto registering = detail::register_inline_environment(*arm, ws, *job.environment_inline, *diag);
+    co_return co_await std::move(registering);
   }
-  if (job.environment.starts_with("/subscriptions/")) co_return job.environment;
-  const auto ref = azureml_reference::parse(job.environment);
-  if (ref.kind() == azureml_reference::form::name_label && ref.label() == "latest") {
-    // azure-ai-ml's _get_latest_version_from_container: GET the container, read latestVersion.
-    const auto container = ref.container_id(ws, azureml_asset_type::environments);
-    auto reading = detail::ml_get(*arm, container.to_string(), *diag);
-    auto body = co_await std::move(reading);
-    std::string latest;
-    if (const auto* p = body.is_object() ? body.as_object().if_contains("properties") : nullptr; p && p->is_object())
-      if (const auto* v = p->as_object().if_contains("latestVersion"); v && v->is_string()) latest = v->as_string();
-    if (latest.empty())
-      throw detail::precondition({"environment", "environment '" + std::string(ref.name()) + "' has no latest version",
-                                  "register a version, or name one: azureml:" + std::string(ref.name()) + ":<version>"});
-    co_return asset_version_id(ws, azureml_asset_type::environments, ref.name(), latest).to_string();
-  }
-  co_return ref.to_asset_id(ws, azureml_asset_type::environments);
-}
-
-// The instance type must exist on the compute and fit some node of an empty cluster.
-asio::awaitable<void> check_placement(const kubernetes_compute& compute, const command_job& job, const kube::client* k8s,
-                                      diagnostics* diag) {
-  auto type = compute.find_instance_type(job.instance_type);
-  if (!type) {
-    std::string known;
-    for (const auto& [name, t] : compute.instance_types) known += (known.empty() ? "" : ", ") + name;
-    throw detail::precondition({"resources.instance_type",
-                                "instance type '" + job.instance_type + "' does not exist on compute '" + compute.name +
-                                    "' (it has: " + (known.empty() ? std::string("none") : known) + ")",
-                                "create it on the cluster (kubectl apply -f, or instance_types_client::apply) or "
-                                "pick one of those"});
-  }
-  if (k8s == nullptr) co_return;
-  auto op = k8s->async_list(kube::resources::nodes, "", {}, *diag, use_tuple);
-  auto [ec, nodes] = co_await std::move(op);
-  check(ec, *diag);
-  // An empty cluster: whether the type could ever be placed, not whether it fits now.
-  const auto views = node_views(nodes.items, json::array{});
-  auto fit = analyze(*type, views);
-  if (!fit.fits())
-    throw detail::precondition({"resources.instance_type",
-                                "instance type '" + type->name + "' fits no node of the cluster, even an idle one: " +
-                                    fit.scheduler_message(false),
-                                "pick an instance type the nodes can hold, or add nodes that match it"});
+  auto resolving = detail::resolve_asset(*arm, ws, job.environment, azureml_asset_type::environments, "environment", *diag);
+  co_return co_await std::move(resolving);
 }
 
 asio::awaitable<command_job> create_coro(arm::client* arm, resource_id ws, command_job job, job_create_options options,
@@ -127,14 +79,13 @@ asio::awaitable<command_job> create_coro(arm::client* arm, resource_id ws, comma
     if (!compute.succeeded())
       throw detail::precondition({"compute", "compute '" + compute.name + "' is " + compute.provisioning_state,
                                   "wait for the attach to succeed, or attach again"});
-    auto checking = check_placement(compute, job, options.k8s, diag);
+    auto checking = detail::check_instance_type(compute, job.instance_type, options.k8s, "resources.instance_type", *diag);
     co_await std::move(checking);
   }
   auto resolving = resolve_environment(arm, ws, job, diag);
   const auto environment_id = co_await std::move(resolving);
-  const std::string code_id = job.code.empty() || job.code.starts_with("/subscriptions/")
-                                  ? job.code
-                                  : azureml_reference::parse(job.code).to_asset_id(ws, azureml_asset_type::codes);
+  auto resolving_code = detail::resolve_asset(*arm, ws, job.code, azureml_asset_type::codes, "code", *diag);
+  const auto code_id = co_await std::move(resolving_code);
   arm::request req;
   req.method = http::verb::put;
   req.path = job_id(ws, job.name).to_string();

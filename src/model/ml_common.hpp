@@ -9,7 +9,13 @@
 #include <amlk8s/arm/client.hpp>
 #include <amlk8s/arm/pager.hpp>
 #include <amlk8s/arm/poller.hpp>
+#include <amlk8s/core/azureml_reference.hpp>
+#include <amlk8s/kube/client.hpp>
+#include <amlk8s/kube/resource.hpp>
+#include <amlk8s/model/compute.hpp>
 #include <amlk8s/model/detail/initiate.hpp>
+#include <amlk8s/model/fit.hpp>
+#include <amlk8s/model/job.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/array.hpp>
@@ -89,6 +95,70 @@ inline boost::asio::awaitable<boost::json::value> ml_wait(arm::poller poller, di
   if (ec) diag = poller.diag();
   check(ec, diag);
   co_return std::move(body);
+}
+
+/// What a REST field that takes an asset id gets for `ref_text` (contracts/aml-workspace-and-auth.md
+/// §2.4): an ARM id as it is, `azureml:<name>@latest` resolved through the container's
+/// latestVersion (azure-ai-ml's _get_latest_version_from_container), other references mapped.
+/// `field` names the input in a precondition error.
+inline boost::asio::awaitable<std::string> resolve_asset(arm::client& arm, const resource_id& ws, std::string ref_text,
+                                                         azureml_asset_type type, std::string field, diagnostics& diag) {
+  if (ref_text.empty() || ref_text.starts_with("/subscriptions/")) co_return ref_text;
+  const auto ref = azureml_reference::parse(ref_text);
+  if (ref.kind() == azureml_reference::form::name_label && ref.label() == "latest") {
+    auto reading = ml_get(arm, ref.container_id(ws, type).to_string(), diag);
+    auto body = co_await std::move(reading);
+    std::string latest;
+    if (const auto* p = body.is_object() ? body.as_object().if_contains("properties") : nullptr; p && p->is_object())
+      if (const auto* v = p->as_object().if_contains("latestVersion"); v && v->is_string()) latest = v->as_string();
+    if (latest.empty())
+      throw precondition({field, "'" + std::string(ref.name()) + "' has no latest version",
+                          "register a version, or name one: azureml:" + std::string(ref.name()) + ":<version>"});
+    co_return asset_version_id(ws, type, ref.name(), latest).to_string();
+  }
+  co_return ref.to_asset_id(ws, type);
+}
+
+/// §2.4: registers an inline environment as a `CliV2AnonymousEnvironment` version (PUT, synchronous)
+/// and returns its id.
+inline boost::asio::awaitable<std::string> register_inline_environment(arm::client& arm, const resource_id& ws,
+                                                                       inline_environment env, diagnostics& diag) {
+  const auto id = asset_version_id(ws, azureml_asset_type::environments, "CliV2AnonymousEnvironment",
+                                   anonymous_environment_version(env));
+  arm::request req;
+  req.method = http::verb::put;
+  req.path = id.to_string();
+  req.body = anonymous_environment_body(env);
+  auto sending = ml_send(arm, std::move(req), diag);
+  co_await std::move(sending);
+  co_return id.to_string();
+}
+
+/// The instance type `name` of `compute` (a precondition error listing the compute's types when it
+/// has none of that name); given the cluster's API, it must also fit some node of the idle cluster
+/// (otherwise the workload could never be scheduled), else the scheduler's message.
+inline boost::asio::awaitable<void> check_instance_type(const kubernetes_compute& compute, std::string name,
+                                                        const kube::client* k8s, std::string field, diagnostics& diag) {
+  auto type = compute.find_instance_type(name);
+  if (!type) {
+    std::string known;
+    for (const auto& [n, t] : compute.instance_types) known += (known.empty() ? "" : ", ") + n;
+    throw precondition({field,
+                        "instance type '" + name + "' does not exist on compute '" + compute.name +
+                            "' (it has: " + (known.empty() ? std::string("none") : known) + ")",
+                        "create it on the cluster (kubectl apply -f, or instance_types_client::apply) or "
+                        "pick one of those"});
+  }
+  if (k8s == nullptr) co_return;
+  auto op = k8s->async_list(kube::resources::nodes, "", {}, diag, use_tuple);
+  auto [ec, nodes] = co_await std::move(op);
+  check(ec, diag);
+  const auto fit = analyze(*type, node_views(nodes.items, boost::json::array{}));
+  if (!fit.fits())
+    throw precondition({field,
+                        "instance type '" + type->name + "' fits no node of the cluster, even an idle one: " +
+                            fit.scheduler_message(false),
+                        "pick an instance type the nodes can hold, or add nodes that match it"});
 }
 
 }  // namespace amlk8s::model::detail

@@ -356,25 +356,6 @@ asio::awaitable<arm::poller> create_endpoint_coro(arm::client* arm, resource_id 
   co_return co_await std::move(beginning);
 }
 
-// An asset reference as the REST field takes it; `@latest` resolved through the container.
-asio::awaitable<std::string> asset_id(arm::client* arm, const resource_id& ws, const std::string& ref_text,
-                                      azureml_asset_type type, std::string_view field, diagnostics* diag) {
-  if (ref_text.empty() || ref_text.starts_with("/subscriptions/")) co_return ref_text;
-  const auto ref = azureml_reference::parse(ref_text);
-  if (ref.kind() == azureml_reference::form::name_label && ref.label() == "latest") {
-    auto reading = detail::ml_get(*arm, ref.container_id(ws, type).to_string(), *diag);
-    auto body = co_await std::move(reading);
-    std::string latest;
-    if (const auto* p = body.is_object() ? body.as_object().if_contains("properties") : nullptr; p && p->is_object())
-      if (const auto* v = p->as_object().if_contains("latestVersion"); v && v->is_string()) latest = v->as_string();
-    if (latest.empty())
-      throw detail::precondition({std::string(field), "'" + std::string(ref.name()) + "' has no latest version",
-                                  "register a version, or name one: azureml:" + std::string(ref.name()) + ":<version>"});
-    co_return asset_version_id(ws, type, ref.name(), latest).to_string();
-  }
-  co_return ref.to_asset_id(ws, type);
-}
-
 asio::awaitable<arm::poller> create_deployment_coro(arm::client* arm, resource_id ws, online_deployment d,
                                                     deployment_create_options options, diagnostics* diag) {
   if (auto issues = d.validate(); !issues.empty()) throw validation_error(std::move(issues));
@@ -395,41 +376,21 @@ asio::awaitable<arm::poller> create_deployment_coro(arm::client* arm, resource_i
     auto compute_body = co_await std::move(computing);
     const auto compute =
         detail::read_or_throw<kubernetes_compute>(compute_body, "compute", *diag, &kubernetes_compute::from_json);
-    const auto type = compute.find_instance_type(d.instance_type);
-    if (!type)
-      throw detail::precondition({"instance_type",
-                                  "instance type '" + d.instance_type + "' does not exist on compute '" + compute.name + "'",
-                                  "create it on the cluster, or pick one the compute lists"});
-    if (options.k8s != nullptr) {
-      auto op = options.k8s->async_list(kube::resources::nodes, "", {}, *diag, use_tuple);
-      auto [ec, nodes] = co_await std::move(op);
-      check(ec, *diag);
-      const auto fit = analyze(*type, node_views(nodes.items, json::array{}));
-      if (!fit.fits())
-        throw detail::precondition({"instance_type",
-                                    "instance type '" + type->name + "' fits no node of the cluster, even an idle one: " +
-                                        fit.scheduler_message(false),
-                                    "pick an instance type the nodes can hold"});
-    }
+    auto checking = detail::check_instance_type(compute, d.instance_type, options.k8s, "instance_type", *diag);
+    co_await std::move(checking);
   }
-  auto resolving_model = asset_id(arm, ws, d.model, azureml_asset_type::models, "model", diag);
+  auto resolving_model = detail::resolve_asset(*arm, ws, d.model, azureml_asset_type::models, "model", *diag);
   const auto model_id = co_await std::move(resolving_model);
   std::string environment_id;
   if (d.environment_inline) {
-    const auto id = asset_version_id(ws, azureml_asset_type::environments, "CliV2AnonymousEnvironment",
-                                     anonymous_environment_version(*d.environment_inline));
-    arm::request env;
-    env.method = http::verb::put;
-    env.path = id.to_string();
-    env.body = anonymous_environment_body(*d.environment_inline);
-    auto sending = detail::ml_send(*arm, std::move(env), *diag);
-    co_await std::move(sending);
-    environment_id = id.to_string();
+    auto registering = detail::register_inline_environment(*arm, ws, *d.environment_inline, *diag);
+    environment_id = co_await std::move(registering);
   } else {
-    auto resolving = asset_id(arm, ws, d.environment, azureml_asset_type::environments, "environment", diag);
+    auto resolving = detail::resolve_asset(*arm, ws, d.environment, azureml_asset_type::environments, "environment", *diag);
     environment_id = co_await std::move(resolving);
   }
-  auto resolving_code = asset_id(arm, ws, d.code, azureml_asset_type::codes, "code_configuration.code", diag);
+  auto resolving_code =
+      detail::resolve_asset(*arm, ws, d.code, azureml_asset_type::codes, "code_configuration.code", *diag);
   const auto code_id = co_await std::move(resolving_code);
   arm::request req;
   req.method = http::verb::put;

@@ -25,3 +25,11 @@ def test_scenario_runs(script):
     assert "Running" in result.stdout
     # The dry run never shows the private key.
     assert "PRIVATE KEY" not in result.stdout
+
+
+def test_notebook_style_end_to_end_runs():
+    result = subprocess.run([sys.executable, str(EXAMPLES / "end_to_end.py")], cwd=EXAMPLES, env=dict(os.environ),
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Hello world!" in result.stdout
+    assert "the story ran end to end." in result.stdout

@@ -43,7 +43,8 @@ void bind_local(py::module_& parent) {
   py::class_<control_plane>(m, "ControlPlane",
                             "ARM, an Entra-style token endpoint and a Kubernetes API per simulated cluster, on loopback.")
       .def(py::init([](bool https, std::uint16_t port, double lro_delay, int min_retry_after,
-                       std::optional<std::filesystem::path> clusters_file, std::optional<std::filesystem::path> work_dir) {
+                       std::optional<std::filesystem::path> clusters_file, std::optional<std::filesystem::path> work_dir,
+                       bool run_job_processes, double simulated_job_run_time) {
              local::control_plane_options o;
              o.https = https;
              o.port = port;
@@ -51,12 +52,16 @@ void bind_local(py::module_& parent) {
              o.min_retry_after = std::chrono::seconds(min_retry_after);
              o.world_file = std::move(clusters_file);
              if (work_dir) o.work_dir = *work_dir;
+             o.run_job_processes = run_job_processes;
+             o.simulated_job_run_time = std::chrono::milliseconds(static_cast<std::int64_t>(simulated_job_run_time * 1000));
              py::gil_scoped_release release;
              return std::make_unique<control_plane>(std::move(o));
            }),
            py::kw_only(), py::arg("https") = true, py::arg("port") = 0, py::arg("lro_delay") = 0.05,
            py::arg("min_retry_after") = 0, py::arg("clusters_file") = py::none(), py::arg("work_dir") = py::none(),
-           "Starts serving on 127.0.0.1 (port 0 picks a free one).")
+           py::arg("run_job_processes") = true, py::arg("simulated_job_run_time") = 10.0,
+           "Starts serving on 127.0.0.1 (port 0 picks a free one). Job commands run as local processes unless "
+           "run_job_processes is False; then a job completes after simulated_job_run_time seconds.")
       .def_property_readonly(
           "endpoints", [](const control_plane& p) { return py::module_::import("json").attr("loads")(p.endpoints().to_json()); },
           "What a client needs: arm_endpoint, authority_host, tenant_id, client_id, client_secret, subscription_id, "
