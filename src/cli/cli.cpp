@@ -114,16 +114,6 @@ constexpr std::string_view configuration_text =
     "      amlk8s --local local.json extension list -t managedClusters -c aks1 -g rg1 -o table\n"
     "    Its subscription is then the default one, and each cluster's kubeconfig is found by name.\n";
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-error usage(std::string field, std::string message, std::string fix) {
-  return validation_error({{std::move(field), std::move(message), std::move(fix)}});
-}
-
 std::string getenv_string(const char* name) {
   const char* v = std::getenv(name);
   return v == nullptr ? std::string() : std::string(v);
@@ -358,6 +348,16 @@ bool is_group(std::string_view name) {
 }
 
 }  // namespace
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+error usage(std::string field, std::string message, std::string fix) {
+  return validation_error({{std::move(field), std::move(message), std::move(fix)}});
+}
 
 int exit_code_of(errc condition) noexcept {
   switch (condition) {

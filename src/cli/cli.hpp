@@ -14,6 +14,7 @@
 #include <boost/json/value.hpp>
 
 #include <filesystem>
+#include <initializer_list>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -120,6 +121,19 @@ class context {
   std::unique_ptr<model::session> session_;
   mutable std::vector<std::string> warned_;  ///< each warning is printed once
 };
+
+/// `s` in lower case (ASCII).
+std::string lower(std::string_view s);
+/// A usage error (errc::invalid_argument): what is wrong with `field` (a flag, a setting, a file) and the fix.
+error usage(std::string field, std::string message, std::string fix);
+
+/// The flags of `first` and then of each of `rest`, for command tables.
+template <class... Lists>
+std::vector<flag_spec> join(std::initializer_list<flag_spec> first, const Lists&... rest) {
+  std::vector<flag_spec> out(first);
+  (out.insert(out.end(), rest.begin(), rest.end()), ...);
+  return out;
+}
 
 /// The exit code for an error condition (documented in `amlk8s --help`).
 int exit_code_of(errc condition) noexcept;

@@ -20,23 +20,6 @@ namespace json = boost::json;
 
 namespace {
 
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
-error usage(std::string field, std::string message, std::string fix) {
-  return validation_error({{std::move(field), std::move(message), std::move(fix)}});
-}
-
-template <class... Lists>
-std::vector<flag_spec> join(std::initializer_list<flag_spec> first, const Lists&... rest) {
-  std::vector<flag_spec> out(first);
-  (out.insert(out.end(), rest.begin(), rest.end()), ...);
-  return out;
-}
-
 using field_flags = std::map<std::string, std::string, std::less<>>;
 
 // The SDK names fields of the object; on the command line they are flags (or keys of a file).
