@@ -71,14 +71,19 @@ class client final : public sender {
   explicit client(client_options options = {});
   /// A client whose I/O runs on `executor`; completion handlers without an executor of their own run there too.
   explicit client(boost::asio::any_io_executor executor, client_options options = {});
-  /// Cancels the requests in flight (they complete with errc::cancelled), closes every connection,
-  /// and joins the client's own I/O thread, if it has one.
+  /// Cancels the requests in flight (they complete with errc::cancelled) and closes every
+  /// connection. May run on any thread, including inside a completion handler on the client's own
+  /// thread. A client with its own thread waits, when destroyed from another thread, until the
+  /// requests have completed; the thread itself ends (and is joined by whoever lets go last) once
+  /// the executors get_executor() handed out, and the I/O objects made with them, are gone too.
   ~client() override;
 
   client(const client&) = delete;
   client& operator=(const client&) = delete;
 
-  /// The executor completion handlers run on when they have none of their own.
+  /// The executor completion handlers run on when they have none of their own. For a client with
+  /// its own thread, the executor keeps that thread and its io_context alive while it exists, so
+  /// timers and other I/O objects made with it may outlive the client.
   boost::asio::any_io_executor get_executor() override;
 
   /// Sends `req`; `diag` must stay alive until `handler` runs.
