@@ -27,6 +27,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -99,12 +100,15 @@ struct string_hash {
 
 // The state of one request. Lives in its coroutine; timers and the cancellation slot only hold weak references.
 struct request_op : std::enable_shared_from_this<request_op> {
-  request_op(request r, diagnostics& d, sender::handler_type h)
-      : req(std::move(r)), diag(&d), handler(std::move(h)) {}
+  request_op(request r, diagnostics& d, sender::handler_type h, body_sink s, bool streamed)
+      : req(std::move(r)), diag(&d), handler(std::move(h)), sink(std::move(s)), streaming(streamed) {}
 
   request req;
   diagnostics* diag;
   sender::handler_type handler;
+  body_sink sink;          // receives the body of a streamed request
+  bool streaming = false;  // async_send_streaming: the body goes to `sink` as it arrives
+  bool unlimited = false;  // past the head of a streamed response: request_timeout no longer applies
   asio::any_completion_executor work;  // keeps the handler's executor from running out of work until completion
   steady::time_point deadline{};  // when request_timeout ends it
   // Made only when needed: a timer costs a lookup under a lock in Asio's service registry, and
@@ -293,10 +297,10 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
 
   const client_options& options() const noexcept { return options_; }
 
-  void start(request req, diagnostics& diag, sender::handler_type handler) {
+  void start(request req, diagnostics& diag, sender::handler_type handler, body_sink sink = {}, bool streaming = false) {
     // The request may complete, and its handler drop the last handle, before this returns.
     auto self_ref = shared_from_this();
-    auto op = std::make_shared<request_op>(std::move(req), diag, std::move(handler));
+    auto op = std::make_shared<request_op>(std::move(req), diag, std::move(handler), std::move(sink), streaming);
     // The client's own pending operations keep its executor busy; only a handler bound to another
     // executor needs that one kept from running out of work until it is called.
     if (auto handler_ex = asio::get_associated_executor(op->handler, executor_); !is_default(handler_ex))
@@ -458,7 +462,12 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     deadline_armed_ = false;
     auto now = steady::now();
     request_op* op = oldest_;
-    for (; op && op->deadline <= now; op = op->newer) abort(*op, abort_reason::timeout);
+    // Streamed responses past their head are skipped: the others keep their deadline order.
+    for (; op; op = op->newer) {
+      if (op->unlimited) continue;
+      if (op->deadline > now) break;
+      abort(*op, abort_reason::timeout);
+    }
     if (op && !shut_down_) arm_deadline(op->deadline);
   }
 
@@ -646,6 +655,7 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     if (op.aborted != abort_reason::none) co_return abort_error(op);
     if (std::get<0>(w))
       co_return fail(op, errc::transport_error, "sending the request to " + where(op) + " failed: " + std::get<0>(w).message());
+    if (op.streaming) co_return co_await read_streamed(op, c, out, started, keep_alive);
     for (;;) {
       bhttp::response_parser<bhttp::string_body> parser;
       parser.header_limit(header_limit);
@@ -658,7 +668,7 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
         r = co_await bhttp::async_read(c.socket(), c.buffer, parser, use_tuple);
       started = started || parser.got_some();
       if (op.aborted != abort_reason::none) co_return abort_error(op);
-      if (auto ec = std::get<0>(r)) co_return read_failure(op, ec, parser, started);
+      if (auto ec = std::get<0>(r)) co_return read_failure(op, ec, parser, started, 0);
       auto& res = parser.get();
       int status = res.result_int();
       if (status >= 100 && status < 200 && status != 101) continue;  // interim answer; the real one follows
@@ -671,7 +681,57 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     }
   }
 
-  error_code read_failure(request_op& op, error_code ec, bhttp::response_parser<bhttp::string_body>& parser, bool started) {
+  // The answer to a streamed request: the head, then the body into op.sink piece by piece as it is
+  // read, with no limit on its size. Chunked framing is undone by the parser; pieces do not follow
+  // chunk boundaries.
+  asio::awaitable<error_code> read_streamed(request_op& op, connection& c, response& out, bool& started, bool& keep_alive) {
+    for (;;) {
+      bhttp::response_parser<bhttp::buffer_body> parser;
+      parser.header_limit(header_limit);
+      parser.body_limit(boost::none);
+      if (op.req.method == verb::head) parser.skip(true);
+      std::tuple<error_code, std::size_t> r;
+      if (c.tls)
+        r = co_await bhttp::async_read_header(c.stream, c.buffer, parser, use_tuple);
+      else
+        r = co_await bhttp::async_read_header(c.socket(), c.buffer, parser, use_tuple);
+      started = started || parser.got_some();
+      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (auto ec = std::get<0>(r)) co_return read_failure(op, ec, parser, started, 0);
+      auto& res = parser.get();
+      int status = res.result_int();
+      if (status >= 100 && status < 200 && status != 101) continue;  // interim answer; the real one follows
+      keep_alive = parser.keep_alive();
+      out.status = status;
+      out.reason = std::string(res.reason());
+      for (const auto& field : res) out.headers.add(std::string(field.name_string()), std::string(field.value()));
+      op.unlimited = true;
+      if (op.sink) op.sink(out, {});
+      std::array<char, 16 * 1024> piece;
+      std::size_t streamed = 0;
+      while (!parser.is_done()) {
+        res.body().data = piece.data();
+        res.body().size = piece.size();
+        if (c.tls)
+          r = co_await bhttp::async_read_some(c.stream, c.buffer, parser, use_tuple);
+        else
+          r = co_await bhttp::async_read_some(c.socket(), c.buffer, parser, use_tuple);
+        if (op.aborted != abort_reason::none) co_return abort_error(op);
+        auto ec = std::get<0>(r);
+        if (ec == bhttp::error::need_buffer) ec = {};  // the piece is full: hand it over, read on
+        std::size_t n = piece.size() - res.body().size;
+        streamed += n;
+        if (n > 0 && op.sink) op.sink(out, std::string_view(piece.data(), n));
+        if (ec) co_return read_failure(op, ec, parser, started, streamed);
+      }
+      keep_alive = parser.keep_alive();
+      co_return error_code{};
+    }
+  }
+
+  template <class Body>
+  error_code read_failure(request_op& op, error_code ec, bhttp::response_parser<Body>& parser, bool started,
+                          std::size_t streamed) {
     std::string low = " (" + ec.message() + ")";
     if (ec == bhttp::error::body_limit)
       return fail(op, errc::protocol_error,
@@ -686,7 +746,9 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     if (closed) {
       std::string text = "the connection to " + where(op) + " closed before the response was complete";
       if (parser.is_header_done()) {
-        text += ": got " + std::to_string(parser.get().body().size()) + " body bytes";
+        std::size_t got = streamed;
+        if constexpr (std::is_same_v<Body, bhttp::string_body>) got = parser.get().body().size();
+        text += ": got " + std::to_string(got) + " body bytes";
         if (auto length = parser.get().find(bhttp::field::content_length); length != parser.get().end())
           text += " of " + std::string(length->value());
       }
@@ -878,6 +940,9 @@ void client::async_send_erased(request req, diagnostics& diag, handler_type hand
   impl_->start(std::move(req), diag, std::move(handler));
 }
 
+void client::async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) {
+  impl_->start(std::move(req), diag, std::move(handler), std::move(sink), true);
+}
 
 response client::send(request req, error_code& ec, diagnostics& diag) {
   std::promise<std::pair<error_code, response>> done;

@@ -24,11 +24,13 @@ struct client_options {
   std::size_t max_connections_per_host = 16;
   /// Limit on establishing a connection: name resolution, TCP connect, proxy CONNECT and TLS handshake.
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
-  /// Limit on a whole request, from the call to the last byte of the response (zero: none).
+  /// Limit on a whole request, from the call to the last byte of the response (zero: none); for a
+  /// streamed request (async_send_streaming), from the call to the response head.
   std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
   /// A pooled connection unused for longer than this is closed instead of reused.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(50)};
-  /// Responses with a larger body fail with errc::protocol_error instead of exhausting memory.
+  /// Responses with a larger body fail with errc::protocol_error instead of exhausting memory
+  /// (streamed bodies go to their sink and have no limit).
   std::size_t max_response_body = std::size_t{256} << 20;
   /// Allows plain http:// to hosts other than loopback, which would send tokens in clear text.
   bool allow_insecure_http = false;
@@ -88,6 +90,7 @@ class client final : public sender {
 
   /// Sends `req`; `diag` must stay alive until `handler` runs.
   void async_send_erased(request req, diagnostics& diag, handler_type handler) override;
+  void async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) override;
 
   /// Sends `req` and waits for the response; throws amlk8s::error on failure. Must not be called from
   /// a thread that runs the client's executor, which would wait for itself.
