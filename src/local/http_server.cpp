@@ -411,8 +411,9 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
     co_return res;
   }
 
+  // `buffers` by value: a coroutine keeps its parameters, not the caller's temporaries.
   template <class Buffers>
-  static asio::awaitable<bool> write_raw(session& s, const Buffers& buffers) {
+  static asio::awaitable<bool> write_raw(session& s, Buffers buffers) {
     std::tuple<error_code, std::size_t> w;
     if (s.tls)
       w = co_await asio::async_write(s.stream, buffers, use_tuple);
@@ -439,7 +440,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
 
   // Writes a streamed answer: the head, then each piece as the stream has it, until it is finished,
   // its time limit passes or the client leaves; then the last chunk, and the connection closes.
-  static asio::awaitable<void> write_stream(const std::shared_ptr<session>& sp, http::response res,
+  static asio::awaitable<void> write_stream(std::shared_ptr<session> sp, http::response res,
                                             std::unique_ptr<body_stream> body) {
     using steady = std::chrono::steady_clock;
     session& s = *sp;
