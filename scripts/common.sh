@@ -21,6 +21,12 @@ AMLK8S_APT_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libyaml-cpp-dev
   python3 python3-dev python3-venv python3-pip
 )
+# Real kubectl for the conformance tests (tests/local/kube_kubectl_watch_test.cpp): Debian 12's
+# kubernetes-client, only where no kubectl is installed yet; another package's kubectl (the
+# google-cloud-cli dispatcher, say) owns /usr/bin/kubectl and the two would conflict.
+if ! command -v kubectl >/dev/null 2>&1; then
+  AMLK8S_APT_PACKAGES+=(kubernetes-client)
+fi
 
 ensure_apt_packages() {
   local missing=()

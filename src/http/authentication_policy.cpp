@@ -6,6 +6,7 @@
 #include <amlk8s/http/retry.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace amlk8s::http {
 namespace {
@@ -34,8 +35,14 @@ bool is_ipv4_loopback(std::string_view host) noexcept {
 
 class auth_op : public std::enable_shared_from_this<auth_op> {
  public:
-  auth_op(sender& next, authorizer& auth, request req, diagnostics& diag, sender::handler_type handler)
-      : next_(next), auth_(auth), req_(std::move(req)), diag_(diag), completion_(std::move(handler), next.get_executor()) {}
+  auth_op(sender& next, authorizer& auth, request req, diagnostics& diag, sender::handler_type handler,
+          std::optional<body_sink> sink = std::nullopt)
+      : next_(next),
+        auth_(auth),
+        req_(std::move(req)),
+        diag_(diag),
+        completion_(std::move(handler), next.get_executor()),
+        sink_(std::move(sink)) {}
 
   void start() {
     authorize();
@@ -79,10 +86,20 @@ class auth_op : public std::enable_shared_from_this<auth_op> {
     } else {
       to_send = std::move(req_);
     }
-    next_.async_send_erased(std::move(to_send), diag_,
-                            completion_.step([self = shared_from_this(), may_reauthorize](error_code send_ec, response resp) {
-                              self->on_response(send_ec, std::move(resp), may_reauthorize);
-                            }));
+    auto done = completion_.step([self = shared_from_this(), may_reauthorize](error_code send_ec, response resp) {
+      self->on_response(send_ec, std::move(resp), may_reauthorize);
+    });
+    if (!sink_) {
+      next_.async_send_erased(std::move(to_send), diag_, std::move(done));
+      return;
+    }
+    // A 401 that will be retried with a fresh credential is not the answer: its body stays here.
+    next_.async_send_streaming_erased(std::move(to_send), diag_,
+                                      [sink = *sink_, may_reauthorize](const response& head, std::string_view data) {
+                                        if (may_reauthorize && head.status == 401) return;
+                                        if (sink) sink(head, data);
+                                      },
+                                      std::move(done));
   }
 
   void on_response(error_code ec, response resp, bool may_reauthorize) {
@@ -101,8 +118,17 @@ class auth_op : public std::enable_shared_from_this<auth_op> {
   request req_;
   diagnostics& diag_;
   detail::send_completion completion_;
+  std::optional<body_sink> sink_;  // set for a streamed request
   bool reauthorized_ = false;
 };
+
+void start_auth_op(const std::shared_ptr<auth_op>& op, bool insecure) {
+  if (insecure) {
+    op->fail_insecure();
+  } else {
+    op->start();
+  }
+}
 
 }  // namespace
 
@@ -126,12 +152,12 @@ bool is_plain_http_to_remote_host(std::string_view url) noexcept {
 
 void authentication_policy::async_send_erased(request req, diagnostics& diag, handler_type handler) {
   bool insecure = !allow_credentials_over_http_ && is_plain_http_to_remote_host(req.url);
-  auto op = std::make_shared<auth_op>(next_, auth_, std::move(req), diag, std::move(handler));
-  if (insecure) {
-    op->fail_insecure();
-  } else {
-    op->start();
-  }
+  start_auth_op(std::make_shared<auth_op>(next_, auth_, std::move(req), diag, std::move(handler)), insecure);
+}
+
+void authentication_policy::async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) {
+  bool insecure = !allow_credentials_over_http_ && is_plain_http_to_remote_host(req.url);
+  start_auth_op(std::make_shared<auth_op>(next_, auth_, std::move(req), diag, std::move(handler), std::move(sink)), insecure);
 }
 
 }  // namespace amlk8s::http

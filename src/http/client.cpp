@@ -7,6 +7,7 @@
 #include "http/tls.hpp"
 #include "http/url.hpp"
 
+#include <boost/asio/any_completion_executor.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
@@ -15,6 +16,9 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/prefer.hpp>
+#include <boost/asio/query.hpp>
+#include <boost/asio/require.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
@@ -23,6 +27,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/buffer_body.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/message.hpp>
@@ -95,12 +100,15 @@ struct string_hash {
 
 // The state of one request. Lives in its coroutine; timers and the cancellation slot only hold weak references.
 struct request_op : std::enable_shared_from_this<request_op> {
-  request_op(request r, diagnostics& d, sender::handler_type h)
-      : req(std::move(r)), diag(&d), handler(std::move(h)) {}
+  request_op(request r, diagnostics& d, sender::handler_type h, body_sink s, bool streamed)
+      : req(std::move(r)), diag(&d), handler(std::move(h)), sink(std::move(s)), streaming(streamed) {}
 
   request req;
   diagnostics* diag;
   sender::handler_type handler;
+  body_sink sink;          // receives the body of a streamed request
+  bool streaming = false;  // async_send_streaming: the body goes to `sink` as it arrives
+  bool unlimited = false;  // past the head of a streamed response: request_timeout no longer applies
   asio::any_completion_executor work;  // keeps the handler's executor from running out of work until completion
   steady::time_point deadline{};  // when request_timeout ends it
   // Made only when needed: a timer costs a lookup under a lock in Asio's service registry, and
@@ -160,15 +168,108 @@ struct current_guard {
 
 bool retry_safe(const request& r) { return r.safe_to_retry.value_or(is_idempotent(r.method)); }
 
+// ---- The I/O thread a client may own ----------------------------------------------------------
+//
+// Its io_context must outlive everything bound to it: the client's own sockets and timers, and also
+// what callers build on client::get_executor() (the retry policy's timers, the send_completion of
+// each policy operation, a caller's own timer), which may be destroyed on any thread and after the
+// client. So the executor the client hands out counts references to an io_thread_keeper: the thread
+// runs while any handle or handed-out executor exists, and the context is destroyed only once the
+// last of them is gone and run() has returned, by the thread that dropped it (after joining), or,
+// when that is the I/O thread itself (a completion handler dropping the last handle), by the thread
+// on its way out, after run() returned. Nothing joins the current thread and no context is
+// destroyed while its run() is on the stack.
+
+struct io_thread {
+  asio::io_context context{1};
+  std::thread thread;
+};
+
+class io_thread_keeper {
+ public:
+  explicit io_thread_keeper(std::shared_ptr<io_thread> t) : thread_(std::move(t)), guard_(thread_->context.get_executor()) {}
+  io_thread_keeper(const io_thread_keeper&) = delete;
+  io_thread_keeper& operator=(const io_thread_keeper&) = delete;
+  ~io_thread_keeper() {
+    guard_.reset();  // run() returns once the work in flight is done
+    auto& t = thread_->thread;
+    if (!t.joinable()) return;
+    if (t.get_id() == std::this_thread::get_id())
+      t.detach();  // the thread function holds the context and destroys it after run() returns
+    else
+      t.join();  // this thread then destroys the context, with thread_
+  }
+
+  asio::io_context& context() noexcept { return thread_->context; }
+  bool on_thread() const noexcept { return thread_->thread.get_id() == std::this_thread::get_id(); }
+
+ private:
+  std::shared_ptr<io_thread> thread_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+};
+
+std::shared_ptr<io_thread_keeper> start_io_thread() {
+  auto t = std::make_shared<io_thread>();
+  auto keeper = std::make_shared<io_thread_keeper>(t);  // the work guard is in place before run()
+  t->thread = std::thread([t] { t->context.run(); });
+  return keeper;
+}
+
+// An executor of an own thread's context that keeps the context alive: Inner's behaviour, plus a
+// reference to the keeper. Every property query, requirement and preference goes to Inner.
+template <class Inner>
+class kept_executor {
+ public:
+  kept_executor(Inner inner, std::shared_ptr<io_thread_keeper> keeper) noexcept
+      : inner_(std::move(inner)), keeper_(std::move(keeper)) {}
+
+  template <class Property>
+    requires asio::can_query<const Inner&, const Property&>::value
+  auto query(const Property& p) const noexcept(asio::is_nothrow_query<const Inner&, const Property&>::value)
+      -> typename asio::query_result<const Inner&, const Property&>::type {
+    return asio::query(inner_, p);
+  }
+
+  template <class Property>
+    requires asio::can_require<const Inner&, const Property&>::value
+  auto require(const Property& p) const
+      -> kept_executor<std::decay_t<typename asio::require_result<const Inner&, const Property&>::type>> {
+    return {asio::require(inner_, p), keeper_};
+  }
+
+  template <class Property>
+    requires asio::can_prefer<const Inner&, const Property&>::value
+  auto prefer(const Property& p) const
+      -> kept_executor<std::decay_t<typename asio::prefer_result<const Inner&, const Property&>::type>> {
+    return {asio::prefer(inner_, p), keeper_};
+  }
+
+  template <class Function>
+  void execute(Function&& f) const {
+    inner_.execute(std::forward<Function>(f));
+  }
+
+  const Inner& inner() const noexcept { return inner_; }
+
+  friend bool operator==(const kept_executor& a, const kept_executor& b) noexcept { return a.inner_ == b.inner_; }
+  friend bool operator!=(const kept_executor& a, const kept_executor& b) noexcept { return !(a == b); }
+
+ private:
+  Inner inner_;
+  std::shared_ptr<io_thread_keeper> keeper_;
+};
+
+using own_executor = kept_executor<asio::io_context::executor_type>;
+
 }  // namespace
 
 class client::impl : public std::enable_shared_from_this<client::impl> {
  public:
-  impl(asio::any_io_executor executor, client_options options, std::unique_ptr<asio::io_context> own)
-      : own_(std::move(own)),
-        executor_(own_ ? asio::any_io_executor(own_->get_executor()) : std::move(executor)),
+  impl(asio::any_io_executor executor, client_options options, std::shared_ptr<io_thread_keeper> keeper)
+      : keeper_(std::move(keeper)),
+        executor_(keeper_ ? asio::any_io_executor(keeper_->context().get_executor()) : std::move(executor)),
         // One thread runs an own context, so it needs no strand; a caller's executor may have many.
-        io_(own_ ? executor_ : asio::any_io_executor(asio::make_strand(executor_))),
+        io_(keeper_ ? executor_ : asio::any_io_executor(asio::make_strand(executor_))),
         executor_default_(executor_),
         options_(std::move(options)),
         tls_(asio::ssl::context::tls_client) {
@@ -177,30 +278,32 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     detail::configure_client_context(tls_, options_);
   }
 
-  void start_thread() {
-    guard_.emplace(own_->get_executor());
-    thread_ = std::thread([self = shared_from_this()] { self->own_->run(); });
+  // Called once by ~client: ends every request and connection.
+  void stop() { asio::post(io_, [self = shared_from_this()] { self->shutdown(); }); }
+
+  // The own thread's keeper (null for a client on a caller's executor). The impl holds one
+  // reference for as long as it lives, so its I/O objects (on the bare context) never outlive the
+  // context, whichever thread lets go of the impl last.
+  const std::shared_ptr<io_thread_keeper>& keeper() const noexcept { return keeper_; }
+
+  // Fulfils `p` when the impl is gone, that is when every request has completed.
+  void notify_when_destroyed(std::promise<void>* p) noexcept { destroyed_.promise = p; }
+
+  // What get_executor() hands out: for an own thread, an executor that keeps it alive.
+  asio::any_io_executor public_executor() const {
+    if (keeper_) return own_executor(keeper_->context().get_executor(), keeper_);
+    return executor_;
   }
 
-  // Called once by ~client: ends every request and connection, then joins the own thread.
-  void stop() {
-    asio::post(io_, [self = shared_from_this()] { self->shutdown(); });
-    if (!own_) return;
-    guard_.reset();
-    if (thread_.get_id() == std::this_thread::get_id())
-      thread_.detach();  // destroyed from one of its own completion handlers; the thread holds the impl
-    else
-      thread_.join();
-  }
-
-  asio::any_io_executor executor() const { return executor_; }
   const client_options& options() const noexcept { return options_; }
 
-  void start(request req, diagnostics& diag, sender::handler_type handler) {
-    auto op = std::make_shared<request_op>(std::move(req), diag, std::move(handler));
+  void start(request req, diagnostics& diag, sender::handler_type handler, body_sink sink = {}, bool streaming = false) {
+    // The request may complete, and its handler drop the last handle, before this returns.
+    auto self_ref = shared_from_this();
+    auto op = std::make_shared<request_op>(std::move(req), diag, std::move(handler), std::move(sink), streaming);
     // The client's own pending operations keep its executor busy; only a handler bound to another
     // executor needs that one kept from running out of work until it is called.
-    if (auto handler_ex = asio::get_associated_executor(op->handler, executor_); handler_ex != executor_default_)
+    if (auto handler_ex = asio::get_associated_executor(op->handler, executor_); !is_default(handler_ex))
       op->work = asio::prefer(handler_ex, asio::execution::outstanding_work.tracked);
     auto slot = asio::get_associated_cancellation_slot(op->handler);
     if (slot.is_connected()) {
@@ -359,7 +462,12 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     deadline_armed_ = false;
     auto now = steady::now();
     request_op* op = oldest_;
-    for (; op && op->deadline <= now; op = op->newer) abort(*op, abort_reason::timeout);
+    // Streamed responses past their head are skipped: the others keep their deadline order.
+    for (; op; op = op->newer) {
+      if (op->unlimited) continue;
+      if (op->deadline > now) break;
+      abort(*op, abort_reason::timeout);
+    }
     if (op && !shut_down_) arm_deadline(op->deadline);
   }
 
@@ -547,6 +655,7 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     if (op.aborted != abort_reason::none) co_return abort_error(op);
     if (std::get<0>(w))
       co_return fail(op, errc::transport_error, "sending the request to " + where(op) + " failed: " + std::get<0>(w).message());
+    if (op.streaming) co_return co_await read_streamed(op, c, out, started, keep_alive);
     for (;;) {
       bhttp::response_parser<bhttp::string_body> parser;
       parser.header_limit(header_limit);
@@ -559,7 +668,7 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
         r = co_await bhttp::async_read(c.socket(), c.buffer, parser, use_tuple);
       started = started || parser.got_some();
       if (op.aborted != abort_reason::none) co_return abort_error(op);
-      if (auto ec = std::get<0>(r)) co_return read_failure(op, ec, parser, started);
+      if (auto ec = std::get<0>(r)) co_return read_failure(op, ec, parser, started, 0);
       auto& res = parser.get();
       int status = res.result_int();
       if (status >= 100 && status < 200 && status != 101) continue;  // interim answer; the real one follows
@@ -572,7 +681,57 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     }
   }
 
-  error_code read_failure(request_op& op, error_code ec, bhttp::response_parser<bhttp::string_body>& parser, bool started) {
+  // The answer to a streamed request: the head, then the body into op.sink piece by piece as it is
+  // read, with no limit on its size. Chunked framing is undone by the parser; pieces do not follow
+  // chunk boundaries.
+  asio::awaitable<error_code> read_streamed(request_op& op, connection& c, response& out, bool& started, bool& keep_alive) {
+    for (;;) {
+      bhttp::response_parser<bhttp::buffer_body> parser;
+      parser.header_limit(header_limit);
+      parser.body_limit(boost::none);
+      if (op.req.method == verb::head) parser.skip(true);
+      std::tuple<error_code, std::size_t> r;
+      if (c.tls)
+        r = co_await bhttp::async_read_header(c.stream, c.buffer, parser, use_tuple);
+      else
+        r = co_await bhttp::async_read_header(c.socket(), c.buffer, parser, use_tuple);
+      started = started || parser.got_some();
+      if (op.aborted != abort_reason::none) co_return abort_error(op);
+      if (auto ec = std::get<0>(r)) co_return read_failure(op, ec, parser, started, 0);
+      auto& res = parser.get();
+      int status = res.result_int();
+      if (status >= 100 && status < 200 && status != 101) continue;  // interim answer; the real one follows
+      keep_alive = parser.keep_alive();
+      out.status = status;
+      out.reason = std::string(res.reason());
+      for (const auto& field : res) out.headers.add(std::string(field.name_string()), std::string(field.value()));
+      op.unlimited = true;
+      if (op.sink) op.sink(out, {});
+      std::array<char, 16 * 1024> piece;
+      std::size_t streamed = 0;
+      while (!parser.is_done()) {
+        res.body().data = piece.data();
+        res.body().size = piece.size();
+        if (c.tls)
+          r = co_await bhttp::async_read_some(c.stream, c.buffer, parser, use_tuple);
+        else
+          r = co_await bhttp::async_read_some(c.socket(), c.buffer, parser, use_tuple);
+        if (op.aborted != abort_reason::none) co_return abort_error(op);
+        auto ec = std::get<0>(r);
+        if (ec == bhttp::error::need_buffer) ec = {};  // the piece is full: hand it over, read on
+        std::size_t n = piece.size() - res.body().size;
+        streamed += n;
+        if (n > 0 && op.sink) op.sink(out, std::string_view(piece.data(), n));
+        if (ec) co_return read_failure(op, ec, parser, started, streamed);
+      }
+      keep_alive = parser.keep_alive();
+      co_return error_code{};
+    }
+  }
+
+  template <class Body>
+  error_code read_failure(request_op& op, error_code ec, bhttp::response_parser<Body>& parser, bool started,
+                          std::size_t streamed) {
     std::string low = " (" + ec.message() + ")";
     if (ec == bhttp::error::body_limit)
       return fail(op, errc::protocol_error,
@@ -587,7 +746,9 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     if (closed) {
       std::string text = "the connection to " + where(op) + " closed before the response was complete";
       if (parser.is_header_done()) {
-        text += ": got " + std::to_string(parser.get().body().size()) + " body bytes";
+        std::size_t got = streamed;
+        if constexpr (std::is_same_v<Body, bhttp::string_body>) got = parser.get().body().size();
+        text += ": got " + std::to_string(got) + " body bytes";
         if (auto length = parser.get().find(bhttp::field::content_length); length != parser.get().end())
           text += " of " + std::string(length->value());
       }
@@ -722,10 +883,22 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
     }
   }
 
-  // Declaration order matters: the own context outlives every I/O object below it.
-  std::unique_ptr<asio::io_context> own_;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard_;
-  std::thread thread_;
+  // True for the executor handlers run on by default, however it was wrapped on the way.
+  bool is_default(const asio::any_completion_executor& ex) const noexcept {
+    if (ex == executor_default_) return true;
+    const auto* kept = ex.target<own_executor>();
+    return kept && keeper_context_ && &kept->inner().context() == keeper_context_;
+  }
+
+  // Fulfils the promise ~client waits on, after every other member is gone (declared first).
+  struct destroyed_notice {
+    std::promise<void>* promise = nullptr;
+    ~destroyed_notice() {
+      if (promise) promise->set_value();
+    }
+  } destroyed_;
+  std::shared_ptr<io_thread_keeper> keeper_;  // keeps an own thread's context alive (see keeper())
+  asio::io_context* keeper_context_ = keeper_ ? &keeper_->context() : nullptr;
   asio::any_io_executor executor_;  // where completion handlers run by default
   asio::any_io_executor io_;        // where the client's own work runs (a strand unless the context is own)
   asio::any_completion_executor executor_default_;  // executor_, as handlers report it
@@ -741,19 +914,34 @@ class client::impl : public std::enable_shared_from_this<client::impl> {
 };
 
 client::client(client_options options)
-    : impl_(std::make_shared<impl>(asio::any_io_executor{}, std::move(options), std::make_unique<asio::io_context>(1))) {
-  impl_->start_thread();
-}
+    : impl_(std::make_shared<impl>(asio::any_io_executor{}, std::move(options), start_io_thread())) {}
 
 client::client(boost::asio::any_io_executor executor, client_options options)
     : impl_(std::make_shared<impl>(std::move(executor), std::move(options), nullptr)) {}
 
-client::~client() { impl_->stop(); }
+client::~client() {
+  auto keeper = impl_->keeper();
+  // From another thread, wait until every request has completed and the impl is gone, as joining
+  // the thread used to ensure. From the client's own thread (a completion handler dropping the
+  // last handle) that would wait for itself: the requests end after the handler returns.
+  std::promise<void> destroyed;
+  auto done = destroyed.get_future();
+  bool wait = keeper && !keeper->on_thread();
+  if (wait) impl_->notify_when_destroyed(&destroyed);
+  impl_->stop();
+  impl_.reset();
+  if (wait) done.wait();
+  // `keeper` goes last: without other references it ends the thread (see io_thread_keeper).
+}
 
-boost::asio::any_io_executor client::get_executor() { return impl_->executor(); }
+boost::asio::any_io_executor client::get_executor() { return impl_->public_executor(); }
 
 void client::async_send_erased(request req, diagnostics& diag, handler_type handler) {
   impl_->start(std::move(req), diag, std::move(handler));
+}
+
+void client::async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) {
+  impl_->start(std::move(req), diag, std::move(handler), std::move(sink), true);
 }
 
 response client::send(request req, error_code& ec, diagnostics& diag) {

@@ -66,4 +66,8 @@ void pipeline::async_send_erased(request req, diagnostics& diag, handler_type ha
   impl_->request_id.async_send_erased(std::move(req), diag, std::move(handler));
 }
 
+void pipeline::async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) {
+  impl_->request_id.async_send_streaming_erased(std::move(req), diag, std::move(sink), std::move(handler));
+}
+
 }  // namespace amlk8s::http

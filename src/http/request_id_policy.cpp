@@ -35,7 +35,9 @@ std::string new_client_request_id() {
   return out;
 }
 
-void request_id_policy::async_send_erased(request req, diagnostics& diag, handler_type handler) {
+namespace {
+
+void set_request_id(request& req, diagnostics& diag) {
   constexpr std::string_view id_header = "x-ms-client-request-id";
   if (auto existing = req.headers.get(id_header); existing && !existing->empty()) {
     diag.client_request_id = std::string(*existing);
@@ -44,9 +46,20 @@ void request_id_policy::async_send_erased(request req, diagnostics& diag, handle
     req.headers.set(id_header, diag.client_request_id);
   }
   if (!req.headers.contains("x-ms-return-client-request-id")) req.headers.set("x-ms-return-client-request-id", "true");
-  // Nothing to do after the response, so the caller's handler (with its executor and cancellation
-  // slot) goes straight to the next sender.
+}
+
+}  // namespace
+
+// Nothing to do after the response, so the caller's handler (with its executor and cancellation
+// slot) goes straight to the next sender.
+void request_id_policy::async_send_erased(request req, diagnostics& diag, handler_type handler) {
+  set_request_id(req, diag);
   next_.async_send_erased(std::move(req), diag, std::move(handler));
+}
+
+void request_id_policy::async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) {
+  set_request_id(req, diag);
+  next_.async_send_streaming_erased(std::move(req), diag, std::move(sink), std::move(handler));
 }
 
 }  // namespace amlk8s::http

@@ -197,4 +197,10 @@ void retry_policy::async_send_erased(request req, diagnostics& diag, handler_typ
   std::make_shared<retry_op>(next_, options_, sink_, std::move(req), diag, std::move(handler))->start();
 }
 
+// A streamed body cannot be taken back once the sink has seen part of it, so the request goes
+// through once, with the caller's handler (executor and cancellation slot) as it is.
+void retry_policy::async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) {
+  next_.async_send_streaming_erased(std::move(req), diag, std::move(sink), std::move(handler));
+}
+
 }  // namespace amlk8s::http

@@ -74,13 +74,26 @@ std::string make_user_agent(std::string_view application_id) {
   return ua;
 }
 
-void user_agent_policy::async_send_erased(request req, diagnostics& diag, handler_type handler) {
+namespace {
+
+void set_user_agent(request& req, const std::string& user_agent) {
   if (auto existing = req.headers.get("User-Agent"); existing && !existing->empty()) {
-    req.headers.set("User-Agent", user_agent_ + " " + std::string(*existing));
+    req.headers.set("User-Agent", user_agent + " " + std::string(*existing));
   } else {
-    req.headers.set("User-Agent", user_agent_);
+    req.headers.set("User-Agent", user_agent);
   }
+}
+
+}  // namespace
+
+void user_agent_policy::async_send_erased(request req, diagnostics& diag, handler_type handler) {
+  set_user_agent(req, user_agent_);
   next_.async_send_erased(std::move(req), diag, std::move(handler));
+}
+
+void user_agent_policy::async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) {
+  set_user_agent(req, user_agent_);
+  next_.async_send_streaming_erased(std::move(req), diag, std::move(sink), std::move(handler));
 }
 
 }  // namespace amlk8s::http

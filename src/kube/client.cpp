@@ -5,10 +5,15 @@
 
 #include <amlk8s/core/redact.hpp>
 
+#include <boost/asio/bind_cancellation_slot.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/compose.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+
+#include <atomic>
+#include <future>
 
 namespace amlk8s::kube {
 namespace {
@@ -230,6 +235,137 @@ struct list_op {
   }
 };
 
+// Turns the body of a watch into events as it arrives: one WatchEvent JSON object per line (§2.7).
+// The sink and the completion share it; both run on the transport's I/O, one after the other.
+struct watch_decoder {
+  static constexpr std::size_t max_error_body = 64 * 1024;
+
+  watch_event_handler on_event;
+  diagnostics* diag;
+  int status = 0;
+  std::string partial;     // the start of a line whose end has not arrived
+  std::string error_body;  // the body of a non-2xx answer (a Status)
+  std::string last_rv;
+  error_code failure;      // an ERROR event, or a line that is not a WatchEvent
+  bool stopped = false;    // nothing after an ERROR event or a bad line is delivered
+
+  void feed(const http::response& head, std::string_view data) {
+    status = head.status;
+    if (status < 200 || status >= 300) {
+      if (error_body.size() < max_error_body) error_body.append(data.substr(0, max_error_body - error_body.size()));
+      return;
+    }
+    if (stopped || data.empty()) return;
+    partial.append(data);
+    std::size_t start = 0;
+    for (auto nl = partial.find('\n'); nl != std::string::npos && !stopped; nl = partial.find('\n', start)) {
+      line(std::string_view(partial).substr(start, nl - start));
+      start = nl + 1;
+    }
+    partial.erase(0, start);
+  }
+
+  // What is left when the body ends: a last line without its newline.
+  void end() {
+    if (!stopped && status >= 200 && status < 300 && !partial.empty()) line(partial);
+    partial.clear();
+  }
+
+  void bad_line(std::string why) {
+    failure = make_error_code(errc::protocol_error);
+    diag->http_status = status;
+    diag->client_message = "the Kubernetes API sent a watch event that " + why;
+    stopped = true;
+  }
+
+  void line(std::string_view text) {
+    while (!text.empty() && (text.back() == '\r' || text.back() == ' ')) text.remove_suffix(1);
+    if (text.find_first_not_of(" \t") == std::string_view::npos) return;
+    boost::system::error_code parse_ec;
+    auto v = json::parse(text, parse_ec);
+    if (parse_ec || !v.is_object()) return bad_line("is not JSON: " + shorten(redact_text(std::string(text)), 200));
+    auto& o = v.as_object();
+    auto t = o.find(wire::event_type);
+    auto obj = o.find(wire::event_object);
+    if (t == o.end() || !t->value().is_string() || obj == o.end() || !obj->value().is_object())
+      return bad_line("has no type or object");
+    std::string_view type = t->value().as_string();
+    watch_event e;
+    if (type == wire::event_added) e.type = watch_event_type::added;
+    else if (type == wire::event_modified) e.type = watch_event_type::modified;
+    else if (type == wire::event_deleted) e.type = watch_event_type::deleted;
+    else if (type == wire::event_bookmark) e.type = watch_event_type::bookmark;
+    else if (type == wire::event_error) e.type = watch_event_type::error;
+    else return bad_line("has the unknown type '" + shorten(redact_text(std::string(type)), 40) + "'");
+    e.object = std::move(obj->value().as_object());
+    if (e.type == watch_event_type::error) {
+      // §2.7: the Status of an ERROR event, as for a non-2xx answer (410 Expired: list again).
+      int code = 500;
+      if (auto c = e.object.find(wire::status_code); c != e.object.end() && c->value().is_int64())
+        code = static_cast<int>(c->value().as_int64());
+      http::response as_answer;
+      as_answer.status = code;
+      as_answer.body = json::serialize(e.object);
+      failure = read_status(as_answer, *diag);
+      stopped = true;
+    } else if (auto m = e.object.find(wire::metadata); m != e.object.end() && m->value().is_object()) {
+      const auto& meta = m->value().as_object();
+      if (auto rv = meta.find(wire::resource_version); rv != meta.end() && rv->value().is_string())
+        last_rv = rv->value().as_string();
+    }
+    if (on_event) on_event(std::move(e));
+  }
+};
+
+// Sends the watch request and completes when its stream ends.
+struct watch_op {
+  http::sender* sender;
+  http::request req;
+  diagnostics* diag;
+  std::shared_ptr<watch_decoder> decoder;
+  error_code early;
+  bool posted = false;
+
+  template <class Self>
+  void operator()(Self& self) {
+    if (early) {
+      if (!posted) {  // never complete from inside the initiating call
+        posted = true;
+        auto ex = sender->get_executor();
+        asio::post(ex, std::move(self));
+        return;
+      }
+      self.complete(early, std::string());
+      return;
+    }
+    http::sender& s = *sender;
+    diagnostics& d = *diag;
+    http::async_send_streaming(s, std::move(req), d,
+                               [dec = decoder](const http::response& head, std::string_view data) { dec->feed(head, data); },
+                               std::move(self));
+  }
+
+  template <class Self>
+  void operator()(Self& self, error_code ec, http::response head) {
+    auto& dec = *decoder;
+    if (!ec) dec.end();
+    if (dec.failure) {
+      self.complete(dec.failure, std::move(dec.last_rv));
+      return;
+    }
+    if (ec) {
+      self.complete(ec, std::move(dec.last_rv));  // the pipeline filled diag
+      return;
+    }
+    if (head.status < 200 || head.status >= 300) {
+      head.body = std::move(dec.error_body);
+      self.complete(read_status(head, *diag), std::string());
+      return;
+    }
+    self.complete(error_code{}, std::move(dec.last_rv));
+  }
+};
+
 http::client_options transport_options(const cluster_config& c, http::client_options o) {
   if (c.insecure_skip_tls_verify && !c.ca_pem.empty())
     throw validation_error({{"cluster.insecure-skip-tls-verify", "specifying a root certificates file with the insecure flag is not allowed",
@@ -441,6 +577,44 @@ std::string client::pod_log(std::string_view ns, std::string_view pod, const pod
   return value.is_string() ? std::string(value.as_string()) : std::string();
 }
 
+void client::watch_erased(const resource& r, std::string_view ns, watch_options options, watch_event_handler on_event,
+                          diagnostics& diag, watch_handler_type h) const {
+  diag.clear();
+  error_code early;
+  http::request req;
+  req.url = state_->config.server + r.collection_path(state_->resolve_ns(ns));
+  append_query(req.url, wire::watch, "true");
+  if (!options.label_selector.empty()) append_query(req.url, wire::label_selector, options.label_selector);
+  if (!options.field_selector.empty()) append_query(req.url, wire::field_selector, options.field_selector);
+  if (!options.resource_version.empty()) append_query(req.url, wire::resource_version, options.resource_version);
+  if (options.timeout_seconds) {
+    if (*options.timeout_seconds <= 0)
+      early = reject(diag, "timeout_seconds", "must be positive (got " + std::to_string(*options.timeout_seconds) + ")",
+                     "leave it unset to let the server choose, or pass a number of seconds");
+    append_query(req.url, wire::timeout_seconds, std::to_string(*options.timeout_seconds));
+  }
+  if (options.allow_bookmarks) append_query(req.url, wire::allow_watch_bookmarks, "true");
+  req.headers.set("Accept", std::string(wire::json_content_type));
+  auto decoder = std::make_shared<watch_decoder>();
+  decoder->on_event = std::move(on_event);
+  decoder->diag = &diag;
+  watch_op op{state_->pipeline.get(), std::move(req), &diag, std::move(decoder), early};
+  asio::async_compose<watch_handler_type, watch_signature>(std::move(op), h, state_->pipeline->get_executor());
+}
+
+std::string_view to_string(watch_event_type t) noexcept {
+  switch (t) {
+    case watch_event_type::added: return wire::event_added;
+    case watch_event_type::modified: return wire::event_modified;
+    case watch_event_type::deleted: return wire::event_deleted;
+    case watch_event_type::bookmark: return wire::event_bookmark;
+    case watch_event_type::error: return wire::event_error;
+  }
+  return wire::event_error;
+}
+
+bool is_expired(const diagnostics& diag) noexcept { return diag.http_status == 410; }
+
 void client::version_erased(diagnostics& diag, handler_type h) const {
   diag.clear();
   http::request req;
@@ -498,6 +672,33 @@ json::value client::delete_(const resource& r, std::string_view ns, std::string_
 
 json::value client::version() const {
   return blocking([&](diagnostics& d, auto h) { version_erased(d, std::move(h)); });
+}
+
+std::string client::watch(const resource& r, std::string_view ns, watch_options options, watch_event_handler on_event,
+                          std::stop_token stop) const {
+  // The cancellation is emitted on the transport's executor, where the operation runs, and only
+  // while it has not completed (the slot is cleared then).
+  struct cancel_state {
+    asio::cancellation_signal signal;
+    std::atomic<bool> done{false};
+  };
+  auto cancel = std::make_shared<cancel_state>();
+  diagnostics diag;
+  std::promise<std::pair<error_code, std::string>> promise;
+  auto result = promise.get_future();
+  watch_erased(r, ns, std::move(options), std::move(on_event), diag,
+               asio::bind_cancellation_slot(cancel->signal.slot(), [&promise, cancel](error_code ec, std::string rv) {
+                 cancel->done = true;
+                 promise.set_value({ec, std::move(rv)});
+               }));
+  std::stop_callback on_stop(stop, [ex = get_executor(), cancel] {
+    asio::post(ex, [cancel] {
+      if (!cancel->done) cancel->signal.emit(asio::cancellation_type::terminal);
+    });
+  });
+  auto [ec, rv] = result.get();
+  throw_on_error(ec, diag);
+  return std::move(rv);
 }
 
 }  // namespace amlk8s::kube

@@ -87,4 +87,18 @@ inline constexpr std::string_view resource_version = "resourceVersion";
 inline constexpr std::string_view items = "items";
 inline constexpr std::string_view metadata = "metadata";
 
+// §2.7 watch: `?watch=true` and its parameters; the body is one WatchEvent JSON object per line.
+inline constexpr std::string_view watch = "watch";
+inline constexpr std::string_view timeout_seconds = "timeoutSeconds";
+inline constexpr std::string_view allow_watch_bookmarks = "allowWatchBookmarks";
+inline constexpr std::string_view event_type = "type";
+inline constexpr std::string_view event_object = "object";
+inline constexpr std::string_view event_added = "ADDED";
+inline constexpr std::string_view event_modified = "MODIFIED";
+inline constexpr std::string_view event_deleted = "DELETED";
+inline constexpr std::string_view event_bookmark = "BOOKMARK";
+inline constexpr std::string_view event_error = "ERROR";
+// The `code` of the Status an ERROR event carries (410: the resourceVersion is too old).
+inline constexpr std::string_view status_code = "code";
+
 }  // namespace amlk8s::kube::wire

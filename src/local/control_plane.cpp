@@ -86,6 +86,28 @@ std::vector<kube::node_spec> nodes_of(const cluster_spec& cluster) {
   return nodes;
 }
 
+// A Kubernetes watch as the HTTP server streams it (api_server.hpp: poll on readiness, end when
+// finished or at timeoutSeconds, a BOOKMARK when it has been quiet).
+class watch_body final : public body_stream {
+ public:
+  watch_body(std::unique_ptr<kube::watch_stream> w, std::chrono::milliseconds bookmark_interval)
+      : watch_(std::move(w)), bookmark_interval_(bookmark_interval) {}
+
+  std::vector<std::string> poll() override { return watch_->poll(); }
+  void on_ready(std::function<void()> notify) override { watch_->on_ready(std::move(notify)); }
+  bool finished() const override { return watch_->finished(); }
+  std::optional<std::chrono::milliseconds> time_limit() const override {
+    if (auto t = watch_->timeout()) return std::chrono::duration_cast<std::chrono::milliseconds>(*t);
+    return std::nullopt;
+  }
+  std::optional<std::string> idle_piece() override { return watch_->bookmark(); }
+  std::chrono::milliseconds idle_interval() const override { return bookmark_interval_; }
+
+ private:
+  std::unique_ptr<kube::watch_stream> watch_;
+  std::chrono::milliseconds bookmark_interval_;
+};
+
 }  // namespace
 
 std::string control_plane_endpoints::to_json() const {
@@ -132,6 +154,7 @@ struct control_plane::state {
     auto token = random_token();
     kube::api_server_options o;
     o.path_prefix = "/k8s/" + spec.name;
+    o.event_log_capacity = options.watch_event_log_capacity;
     o.version.git_version = "v" + spec.kubernetes_version;
     if (auto dot = spec.kubernetes_version.find('.'); dot != std::string::npos) {
       o.version.major = spec.kubernetes_version.substr(0, dot);
@@ -170,21 +193,31 @@ struct control_plane::state {
     std::filesystem::remove(kubeconfig_dir() / name, ec);
   }
 
-  http::response route(const server_request& req) {
+  void route(const server_request& req, responder& out) {
     std::string_view target = req.message.url;
     if (target.starts_with("/k8s/")) {
       auto rest = target.substr(5);
       auto name = rest.substr(0, rest.find_first_of("/?"));
-      if (auto api = find(name)) return api->handle(req.message);
+      if (auto api = find(name)) {
+        auto answer = api->serve(req.message);
+        if (answer.stream) {
+          out.stream(std::move(answer.response),
+                     std::make_unique<watch_body>(std::move(answer.stream), options.watch_bookmark_interval));
+        } else {
+          out.send(std::move(answer.response));
+        }
+        return;
+      }
       http::response res;
       res.status = 404;
       res.headers.set("Content-Type", "application/json");
       res.body = R"({"kind":"Status","apiVersion":"v1","status":"Failure","message":"no simulated cluster here","reason":"NotFound","code":404})";
-      return res;
+      out.send(std::move(res));
+      return;
     }
     // Online endpoints' scoringUri and swaggerUri (aml-workspace-and-auth.md §2.5).
-    if (online_endpoints::owns(target)) return online->handle(req.message);
-    return azure->handle(req.message);
+    if (online_endpoints::owns(target)) return out.send(online->handle(req.message));
+    out.send(azure->handle(req.message));
   }
 };
 
@@ -243,16 +276,16 @@ control_plane::control_plane(control_plane_options options) : state_(std::make_s
     so.tls = s.ca->issue_server_certificate({"localhost", "127.0.0.1", "::1"});
     s.ca->write_certificate(s.work_dir / "ca.pem");
   }
-  s.server = std::make_unique<http_server>(
-      std::move(so), synchronous([weak](const server_request& req) {
-        auto st = weak.lock();
-        if (!st) {
-          http::response res;
-          res.status = 503;
-          return res;
-        }
-        return st->route(req);
-      }));
+  s.server = std::make_unique<http_server>(std::move(so), [weak](server_request req, responder out) {
+    auto st = weak.lock();
+    if (!st) {
+      http::response res;
+      res.status = 503;
+      out.send(std::move(res));
+      return;
+    }
+    st->route(req, out);
+  });
 
   // Clusters declared before the server had a URL get their kubeconfig now.
   {

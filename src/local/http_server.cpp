@@ -1,5 +1,7 @@
 // One coroutine per connection, each on its own strand; the handler is awaited through a responder
-// that may be completed from any thread.
+// that may be completed from any thread. A streamed answer (a watch) is written by the same
+// coroutine, which sleeps on a timer that the stream's readiness cancels, while a second one on the
+// strand reads the socket only to notice the client leaving.
 #include <amlk8s/core/error.hpp>
 #include <amlk8s/local/http_server.hpp>
 
@@ -26,6 +28,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 
+#include <array>
 #include <atomic>
 #include <mutex>
 #include <thread>
@@ -73,11 +76,21 @@ http::response plain_answer(int status, std::string code, std::string message) {
   return res;
 }
 
+// Appends `piece` to `out` as one chunk of a chunked body (RFC 9112 §7.1).
+void append_chunk(std::string& out, std::string_view piece) {
+  static constexpr char hex[] = "0123456789abcdef";
+  std::string size;
+  for (auto n = piece.size(); n > 0; n /= 16) size.insert(size.begin(), hex[n % 16]);
+  out.append(size).append("\r\n").append(piece).append("\r\n");
+}
+constexpr std::string_view last_chunk = "0\r\n\r\n";
+
 struct session {
   session(tcp::socket socket, asio::ssl::context& ctx, bool use_tls, std::uint64_t session_id)
       : stream(std::move(socket), ctx),
         idle_timer(stream.get_executor()),
         delay_timer(stream.get_executor()),
+        wake_timer(stream.get_executor()),
         tls(use_tls),
         id(session_id) {}
 
@@ -89,12 +102,15 @@ struct session {
     socket().close(ignored);
     idle_timer.cancel();
     delay_timer.cancel();
+    wake_timer.cancel();
   }
 
   asio::ssl::stream<tcp::socket> stream;
   beast::flat_buffer buffer;
   asio::steady_timer idle_timer;
   asio::steady_timer delay_timer;
+  asio::steady_timer wake_timer;  // a streamed body waits on it; the stream's readiness cancels it
+  bool body_ready = false;        // the stream said poll() may have more since the last poll()
   bool tls;
   bool closed = false;
   std::uint64_t id;
@@ -103,8 +119,16 @@ struct session {
 
 }  // namespace
 
+namespace detail {
+// What a handler answered: a whole response, or a head and the stream of its body.
+struct server_answer {
+  http::response response;
+  std::unique_ptr<body_stream> body;
+};
+}  // namespace detail
+
 struct responder::state {
-  asio::any_completion_handler<void(http::response)> handler;
+  asio::any_completion_handler<void(detail::server_answer)> handler;
   asio::any_io_executor executor;  // the session's strand
 };
 
@@ -127,7 +151,20 @@ void responder::send(http::response res) {
   // Always through the strand: the handler may answer from another thread, or from inside the call
   // that handed it the request, and the session's coroutine must resume on its own strand either way.
   asio::post(s->executor, [handler = std::move(s->handler), r = std::move(res)]() mutable {
-    std::move(handler)(std::move(r));
+    std::move(handler)(detail::server_answer{std::move(r), nullptr});
+  });
+}
+
+void responder::stream(http::response head, std::unique_ptr<body_stream> body) {
+  if (!body) {
+    send(std::move(head));
+    return;
+  }
+  if (!state_) return;
+  auto s = std::move(state_);
+  head.body.clear();
+  asio::post(s->executor, [handler = std::move(s->handler), r = std::move(head), b = std::move(body)]() mutable {
+    std::move(handler)(detail::server_answer{std::move(r), std::move(b)});
   });
 }
 
@@ -309,6 +346,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
         if (s.closed) co_return;
       }
       http::response res;
+      std::unique_ptr<body_stream> body;
       auto retry_after = std::to_string(decision.retry_after.count());
       switch (decision.kind) {
         case fault_kind::drop:
@@ -331,11 +369,23 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
             keep_alive = false;
           } else {
             req.message.method = *method;
-            res = co_await call_handler(s, std::move(req));
+            auto answer = co_await call_handler(s, std::move(req));
+            res = std::move(answer.response);
+            body = std::move(answer.body);
           }
           break;
       }
       if (s.closed) co_return;
+      bool truncate_stream = decision.kind == fault_kind::truncate;
+      if (body && !head && !truncate_stream) {
+        co_await write_stream(sp, std::move(res), std::move(body));
+        co_return;  // a streamed body is the connection's last answer
+      }
+      if (body) {
+        // HEAD of a watch, or a truncation fault: the head alone, then the connection closes.
+        body.reset();
+        keep_alive = false;
+      }
       if (auto c = res.headers.get("Connection"); c && http::iequals(*c, "close")) keep_alive = false;
       bool truncate = decision.kind == fault_kind::truncate;
       bool written = co_await write_response(s, std::move(res), head, keep_alive && !truncate, truncate);
@@ -343,7 +393,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
     }
   }
 
-  asio::awaitable<http::response> call_handler(session& s, server_request req) {
+  asio::awaitable<detail::server_answer> call_handler(session& s, server_request req) {
     auto executor = s.stream.get_executor();
     // A named initiation: GCC 12 destroys a capturing lambda twice when it is a temporary inside a
     // co_await expression.
@@ -356,9 +406,113 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
         // The responder, destroyed while unwinding, has already answered 500.
       }
     };
-    auto res = co_await asio::async_initiate<decltype(asio::use_awaitable), void(http::response)>(std::move(initiation),
-                                                                                                   asio::use_awaitable);
+    auto res = co_await asio::async_initiate<decltype(asio::use_awaitable), void(detail::server_answer)>(
+        std::move(initiation), asio::use_awaitable);
     co_return res;
+  }
+
+  // `buffers` by value: a coroutine keeps its parameters, not the caller's temporaries.
+  template <class Buffers>
+  static asio::awaitable<bool> write_raw(session& s, Buffers buffers) {
+    std::tuple<error_code, std::size_t> w;
+    if (s.tls)
+      w = co_await asio::async_write(s.stream, buffers, use_tuple);
+    else
+      w = co_await asio::async_write(s.socket(), buffers, use_tuple);
+    co_return !std::get<0>(w) && !s.closed;
+  }
+
+  // Reads (and drops) whatever the client sends while a body streams, only to see it leave: then
+  // the session closes and the streaming coroutine wakes up and ends.
+  static asio::awaitable<void> watch_for_hangup(std::shared_ptr<session> sp) {
+    session& s = *sp;
+    std::array<char, 512> scratch;
+    for (;;) {
+      std::tuple<error_code, std::size_t> r;
+      if (s.tls)
+        r = co_await s.stream.async_read_some(asio::buffer(scratch), use_tuple);
+      else
+        r = co_await s.socket().async_read_some(asio::buffer(scratch), use_tuple);
+      if (std::get<0>(r) || s.closed) break;
+    }
+    s.close();
+  }
+
+  // Writes a streamed answer: the head, then each piece as the stream has it, until it is finished,
+  // its time limit passes or the client leaves; then the last chunk, and the connection closes.
+  static asio::awaitable<void> write_stream(std::shared_ptr<session> sp, http::response res,
+                                            std::unique_ptr<body_stream> body) {
+    using steady = std::chrono::steady_clock;
+    session& s = *sp;
+    bhttp::response<bhttp::empty_body> header{static_cast<bhttp::status>(res.status), 11};
+    fill(header, res, false);
+    header.chunked(true);
+    bhttp::response_serializer<bhttp::empty_body> serializer{header};
+    std::tuple<error_code, std::size_t> w;
+    if (s.tls)
+      w = co_await bhttp::async_write_header(s.stream, serializer, use_tuple);
+    else
+      w = co_await bhttp::async_write_header(s.socket(), serializer, use_tuple);
+    if (std::get<0>(w) || s.closed) co_return;
+
+    auto strand = s.stream.get_executor();
+    s.body_ready = true;
+    // The stream may call this from any thread until it is destroyed, which happens below, before
+    // the session can go: the session is only looked at on its strand.
+    body->on_ready([weak = std::weak_ptr<session>(sp), strand] {
+      asio::post(strand, [weak] {
+        if (auto live = weak.lock()) {
+          live->body_ready = true;
+          live->wake_timer.cancel();
+        }
+      });
+    });
+    asio::co_spawn(strand, watch_for_hangup(sp), asio::detached);
+
+    const auto started = steady::now();
+    std::optional<steady::time_point> deadline;
+    if (auto limit = body->time_limit()) deadline = started + *limit;
+    const auto idle_every = body->idle_interval();
+    auto next_idle = started + idle_every;
+    bool complete = false;
+    for (;;) {
+      if (s.closed) break;
+      s.body_ready = false;
+      auto pieces = body->poll();
+      bool done = body->finished();
+      std::string chunks;
+      for (const auto& piece : pieces)
+        if (!piece.empty()) append_chunk(chunks, piece);
+      if (!chunks.empty()) {
+        bool written = co_await write_raw(s, asio::buffer(chunks));
+        if (!written) break;
+        next_idle = steady::now() + idle_every;
+      }
+      auto now = steady::now();
+      if (done || (deadline && now >= *deadline)) {
+        complete = true;
+        break;
+      }
+      if (s.body_ready) continue;  // more came while writing
+      if (now >= next_idle) {
+        if (auto piece = body->idle_piece(); piece && !piece->empty()) {
+          std::string chunk;
+          append_chunk(chunk, *piece);
+          bool written = co_await write_raw(s, asio::buffer(chunk));
+          if (!written) break;
+        }
+        next_idle = steady::now() + idle_every;
+        continue;
+      }
+      s.wake_timer.expires_at(deadline && *deadline < next_idle ? *deadline : next_idle);
+      co_await s.wake_timer.async_wait(use_tuple);
+    }
+    body.reset();  // unsubscribes: no more readiness calls
+    if (complete && !s.closed) {
+      auto end = write_raw(s, asio::buffer(last_chunk.data(), last_chunk.size()));
+      co_await std::move(end);
+    }
+    s.close();
   }
 
   template <class Body>
@@ -399,14 +553,9 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
         w = co_await bhttp::async_write_header(s.socket(), serializer, use_tuple);
       if (std::get<0>(w) || s.closed) co_return false;
       std::string chunks;
-      static constexpr char hex[] = "0123456789abcdef";
-      for (std::size_t pos = 0; pos < res.body.size(); pos += chunk_size) {
-        auto piece = std::string_view(res.body).substr(pos, chunk_size);
-        std::string size;
-        for (auto n = piece.size(); n > 0; n /= 16) size.insert(size.begin(), hex[n % 16]);
-        chunks.append(size).append("\r\n").append(piece).append("\r\n");
-      }
-      chunks.append("0\r\n\r\n");
+      for (std::size_t pos = 0; pos < res.body.size(); pos += chunk_size)
+        append_chunk(chunks, std::string_view(res.body).substr(pos, chunk_size));
+      chunks.append(last_chunk);
       if (s.tls)
         w = co_await asio::async_write(s.stream, asio::buffer(chunks), use_tuple);
       else

@@ -99,8 +99,7 @@ TEST_F(AzuremlExtensionEndToEnd, ScenarioAksProofOfConceptOnTwoNodes) {
   auto ext = session->azureml().create(id, "azureml", settings);
   EXPECT_TRUE(ext.succeeded()) << ext.provisioning_state;
   EXPECT_EQ(ext.configuration_settings.at("clusterPurpose"), "DevTest");
-  // Kept for the whole test: a kube::client destroyed right after a blocking call can race with
-  // its own I/O thread's last completion (an open transport bug).
+  // One Kubernetes client for the whole test, as a program would keep one.
   auto k = k8s(c.name);
   auto report = session->azureml().verify(id, "azureml", k);
   EXPECT_TRUE(report.ok()) << report.to_string();
@@ -161,8 +160,7 @@ TEST_F(AzuremlExtensionEndToEnd, ScenarioAksProductionWithHttps) {
   EXPECT_TRUE(ext.protected_setting_names.empty() ||
               std::find(ext.protected_setting_names.begin(), ext.protected_setting_names.end(), "scoringFe.sslKey") !=
                   ext.protected_setting_names.end());
-  // Kept for the whole test: a kube::client destroyed right after a blocking call can race with
-  // its own I/O thread's last completion (an open transport bug).
+  // One Kubernetes client for the whole test, as a program would keep one.
   auto k = k8s(c.name);
   auto report = session->azureml().verify(id, "azureml", k);
   EXPECT_TRUE(report.ok()) << report.to_string();
@@ -185,8 +183,7 @@ TEST_F(AzuremlExtensionEndToEnd, ScenarioArcNodePortWithNvidiaGpus) {
   s.ssl_key_pem = secret_string(pair.private_key_pem);
   auto ext = session->azureml().create(id, "azureml", s);
   EXPECT_TRUE(ext.succeeded());
-  // Kept for the whole test: a kube::client destroyed right after a blocking call can race with
-  // its own I/O thread's last completion (an open transport bug).
+  // One Kubernetes client for the whole test, as a program would keep one.
   auto k = k8s(c.name);
   auto report = session->azureml().verify(id, "azureml", k);
   EXPECT_TRUE(report.ok()) << report.to_string();

@@ -24,11 +24,13 @@ struct client_options {
   std::size_t max_connections_per_host = 16;
   /// Limit on establishing a connection: name resolution, TCP connect, proxy CONNECT and TLS handshake.
   std::chrono::milliseconds connect_timeout{std::chrono::seconds(10)};
-  /// Limit on a whole request, from the call to the last byte of the response (zero: none).
+  /// Limit on a whole request, from the call to the last byte of the response (zero: none); for a
+  /// streamed request (async_send_streaming), from the call to the response head.
   std::chrono::milliseconds request_timeout{std::chrono::seconds(120)};
   /// A pooled connection unused for longer than this is closed instead of reused.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(50)};
-  /// Responses with a larger body fail with errc::protocol_error instead of exhausting memory.
+  /// Responses with a larger body fail with errc::protocol_error instead of exhausting memory
+  /// (streamed bodies go to their sink and have no limit).
   std::size_t max_response_body = std::size_t{256} << 20;
   /// Allows plain http:// to hosts other than loopback, which would send tokens in clear text.
   bool allow_insecure_http = false;
@@ -71,18 +73,24 @@ class client final : public sender {
   explicit client(client_options options = {});
   /// A client whose I/O runs on `executor`; completion handlers without an executor of their own run there too.
   explicit client(boost::asio::any_io_executor executor, client_options options = {});
-  /// Cancels the requests in flight (they complete with errc::cancelled), closes every connection,
-  /// and joins the client's own I/O thread, if it has one.
+  /// Cancels the requests in flight (they complete with errc::cancelled) and closes every
+  /// connection. May run on any thread, including inside a completion handler on the client's own
+  /// thread. A client with its own thread waits, when destroyed from another thread, until the
+  /// requests have completed; the thread itself ends (and is joined by whoever lets go last) once
+  /// the executors get_executor() handed out, and the I/O objects made with them, are gone too.
   ~client() override;
 
   client(const client&) = delete;
   client& operator=(const client&) = delete;
 
-  /// The executor completion handlers run on when they have none of their own.
+  /// The executor completion handlers run on when they have none of their own. For a client with
+  /// its own thread, the executor keeps that thread and its io_context alive while it exists, so
+  /// timers and other I/O objects made with it may outlive the client.
   boost::asio::any_io_executor get_executor() override;
 
   /// Sends `req`; `diag` must stay alive until `handler` runs.
   void async_send_erased(request req, diagnostics& diag, handler_type handler) override;
+  void async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) override;
 
   /// Sends `req` and waits for the response; throws amlk8s::error on failure. Must not be called from
   /// a thread that runs the client's executor, which would wait for itself.

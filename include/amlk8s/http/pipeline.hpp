@@ -45,6 +45,7 @@ class pipeline final : public sender {
   /// The transport's executor.
   boost::asio::any_io_executor get_executor() override;
   void async_send_erased(request req, diagnostics& diag, handler_type handler) override;
+  void async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) override;
 
  private:
   struct impl;

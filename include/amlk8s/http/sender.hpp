@@ -16,9 +16,18 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/async_result.hpp>
 
+#include <functional>
+#include <string_view>
 #include <utility>
 
 namespace amlk8s::http {
+
+/// Receives the body of a streamed response as it arrives (async_send_streaming): first once with
+/// the head (status, reason and headers; its body is empty) and empty `data` when the head is read,
+/// then with each piece of the body in order. Calls never overlap, and all of them happen before
+/// the operation's handler runs. It runs on the sender's I/O, so it must not block; it may start
+/// other operations or emit the operation's cancellation.
+using body_sink = std::function<void(const response& head, std::string_view data)>;
 
 /// Anything that sends one request and completes with its response.
 class sender {
@@ -33,6 +42,14 @@ class sender {
 
   /// Sends `req`; `diag` must stay alive until `handler` runs.
   virtual void async_send_erased(request req, diagnostics& diag, handler_type handler) = 0;
+
+  /// Sends `req` and hands the response body to `sink` piece by piece instead of collecting it;
+  /// `handler` then gets the head (status and headers, empty body) once the body has ended. Made
+  /// for answers that stream for a long time (a Kubernetes watch): a streamed request is sent once,
+  /// never retried, and client_options::request_timeout only covers the wait for the head.
+  /// This default collects the whole response through async_send_erased and hands it to `sink` at
+  /// the end, so every sender supports the call; http::client and the pipeline's policies stream.
+  virtual void async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler);
 };
 
 /// Sends `req` through `s` with any Asio completion token (callback, use_future, use_awaitable, deferred).
@@ -41,6 +58,17 @@ auto async_send(sender& s, request req, diagnostics& diag, CompletionToken&& tok
   return boost::asio::async_initiate<CompletionToken, sender::signature>(
       [&s, &diag](auto handler, request r) { s.async_send_erased(std::move(r), diag, std::move(handler)); },
       token, std::move(req));
+}
+
+/// Sends `req` through `s`, streaming the response body into `sink` (see
+/// sender::async_send_streaming_erased), with any Asio completion token.
+template <class CompletionToken>
+auto async_send_streaming(sender& s, request req, diagnostics& diag, body_sink sink, CompletionToken&& token) {
+  return boost::asio::async_initiate<CompletionToken, sender::signature>(
+      [&s, &diag](auto handler, request r, body_sink k) {
+        s.async_send_streaming_erased(std::move(r), diag, std::move(k), std::move(handler));
+      },
+      token, std::move(req), std::move(sink));
 }
 
 /// Supplies the value of the Authorization header for a request (implemented by the auth layer,

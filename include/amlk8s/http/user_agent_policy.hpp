@@ -25,6 +25,7 @@ class user_agent_policy final : public sender {
 
   boost::asio::any_io_executor get_executor() override { return next_.get_executor(); }
   void async_send_erased(request req, diagnostics& diag, handler_type handler) override;
+  void async_send_streaming_erased(request req, diagnostics& diag, body_sink sink, handler_type handler) override;
 
  private:
   sender& next_;

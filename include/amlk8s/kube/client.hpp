@@ -15,6 +15,9 @@
 //
 // Namespaces: an empty `ns` means the configuration's namespace (cluster_config::ns); all_namespaces
 // lists across namespaces; cluster-scoped resources ignore `ns`.
+//
+// Watches (async_watch) stream: each event reaches the caller's callback as its line arrives, and
+// the operation completes when the server ends the stream or the caller cancels it.
 #pragma once
 
 #include <amlk8s/core/error.hpp>
@@ -30,9 +33,12 @@
 #include <boost/json/array.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -71,6 +77,41 @@ struct pod_log_options {
   bool previous = false;                ///< the log of the previous, terminated container
 };
 
+/// What a watch event reports (WatchEvent.type, §2.7).
+enum class watch_event_type { added, modified, deleted, bookmark, error };
+
+/// "ADDED", "MODIFIED", "DELETED", "BOOKMARK" or "ERROR".
+std::string_view to_string(watch_event_type t) noexcept;
+
+/// One event of a watch. `object` is the object as it is now (DELETED: its last state); a BOOKMARK
+/// carries only apiVersion, kind and metadata.resourceVersion; an ERROR carries a metav1.Status.
+struct watch_event {
+  watch_event_type type = watch_event_type::added;
+  boost::json::object object;
+};
+
+/// Query options of a watch (§2.7).
+struct watch_options {
+  std::string label_selector{};  ///< e.g. "app=web"
+  std::string field_selector{};  ///< e.g. "metadata.name=x"
+  /// Changes after this version (e.g. object_list::resource_version of a list); empty: the current
+  /// objects first, as ADDED events, then the changes. A version the server no longer has ends the
+  /// watch with errc::service_error and the Status in diagnostics (http_status 410, service_code
+  /// "Expired", see is_expired): list again, then watch from the list's version.
+  std::string resource_version{};
+  /// The server ends the stream after this many seconds (timeoutSeconds); unset: when it likes.
+  std::optional<std::int64_t> timeout_seconds{};
+  /// Lets the server send BOOKMARK events (allowWatchBookmarks) that only move the version on.
+  bool allow_bookmarks = false;
+};
+
+/// Receives the events of a watch in order, one at a time, on the transport's I/O executor; it must
+/// not block (start other work, or cancel the watch, instead).
+using watch_event_handler = std::function<void(watch_event)>;
+
+/// True when `diag` reports a 410 Expired answer: the resourceVersion asked for is too old.
+bool is_expired(const diagnostics& diag) noexcept;
+
 /// How a delete treats dependents (DeleteOptions.propagationPolicy, §2.5).
 enum class propagation { server_default, orphan, background, foreground };
 
@@ -93,6 +134,10 @@ class client {
   using handler_type = boost::asio::any_completion_handler<signature>;
   using list_signature = void(error_code, object_list);
   using list_handler_type = boost::asio::any_completion_handler<list_signature>;
+  /// A watch completes with the last resourceVersion it saw (from an event or a bookmark; empty if
+  /// none), from which a new watch continues.
+  using watch_signature = void(error_code, std::string);
+  using watch_handler_type = boost::asio::any_completion_handler<watch_signature>;
 
   /// A client with its own transport and I/O thread, configured from `config`. Throws
   /// amlk8s::error (errc::invalid_argument) for settings the transport cannot use (a bad PEM, a
@@ -168,6 +213,22 @@ class client {
       delete_erased(r, ns, name, policy, diag, std::move(h));
     });
   }
+  /// WATCH a collection (`?watch=true`, §2.7): `on_event` receives each event as the server sends
+  /// it; the operation completes with an empty error_code when the server ends the stream
+  /// (options.timeout_seconds, or the server going away cleanly), with errc::cancelled when the
+  /// caller cancels it (terminal or partial cancellation through the handler's cancellation slot,
+  /// e.g. asio::bind_cancellation_slot), and with the Status of an ERROR event (410 Expired: see
+  /// watch_options::resource_version) or of a non-2xx answer. Sent once, never retried; the
+  /// transport's request_timeout covers only the wait for the response head.
+  template <class CompletionToken>
+  auto async_watch(const resource& r, std::string_view ns, watch_options options, watch_event_handler on_event,
+                   diagnostics& diag, CompletionToken&& token) const {
+    return boost::asio::async_initiate<CompletionToken, watch_signature>(
+        [this, r, ns = std::string(ns), &diag](auto handler, watch_options o, watch_event_handler e) {
+          watch_erased(r, ns, std::move(o), std::move(e), diag, std::move(handler));
+        },
+        token, std::move(options), std::move(on_event));
+  }
   /// GET /version.
   template <class CompletionToken>
   auto async_version(diagnostics& diag, CompletionToken&& token) const {
@@ -184,6 +245,10 @@ class client {
   boost::json::value delete_(const resource& r, std::string_view ns, std::string_view name,
                              propagation policy = propagation::background) const;
   boost::json::value version() const;
+  /// Watches until the server ends the stream, `stop` is requested (then throws errc::cancelled) or
+  /// an error; returns the last resourceVersion seen. `on_event` runs on the transport's thread.
+  std::string watch(const resource& r, std::string_view ns, watch_options options, watch_event_handler on_event,
+                    std::stop_token stop = {}) const;
 
   /// Reads a pod's log (GET .../pods/{name}/log); completes with the text as a JSON string.
   template <class CompletionToken>
@@ -211,6 +276,8 @@ class client {
   void version_erased(diagnostics& diag, handler_type h) const;
   void pod_log_erased(std::string_view ns, std::string_view pod, const pod_log_options& options, diagnostics& diag,
                       handler_type h) const;
+  void watch_erased(const resource& r, std::string_view ns, watch_options options, watch_event_handler on_event,
+                    diagnostics& diag, watch_handler_type h) const;
 
  private:
   template <class CompletionToken, class Start>

@@ -42,7 +42,7 @@ struct control_plane_options {
   std::optional<std::filesystem::path> world_file;
   /// Faults injected from the start.
   fault_plan faults;
-  /// Server threads.
+  /// Server threads. Kubernetes watches stream without holding one.
   std::size_t threads = 2;
   /// Run each command job's command as a local process (`/bin/sh -c`, in a folder under
   /// `work_dir/jobs`); off: a job completes after `simulated_job_run_time` on the control plane's
@@ -52,6 +52,12 @@ struct control_plane_options {
   std::chrono::milliseconds simulated_job_run_time{10'000};
   /// How often running jobs are looked at between ARM requests (process output, exits, timeouts).
   std::chrono::milliseconds job_poll_interval{20};
+  /// How long a Kubernetes watch that allowed bookmarks stays silent before the server sends a
+  /// BOOKMARK (kube-apiserver: about a minute).
+  std::chrono::milliseconds watch_bookmark_interval{std::chrono::minutes(1)};
+  /// Changes each simulated cluster keeps for watches; a watch from an older resourceVersion gets
+  /// 410 Expired (api_server_options::event_log_capacity).
+  std::size_t watch_event_log_capacity = 10000;
 };
 
 /// What a client needs to talk to the control plane (the JSON line `amlk8s-local serve` prints).

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace amlk8s::local {
 
@@ -27,8 +28,31 @@ struct server_request {
   std::string server_name;          ///< the TLS SNI host name the client sent, if any
 };
 
-/// Answers one request. Call send() once, from any thread; a responder dropped without an answer
-/// answers 500 so that the connection never hangs.
+/// A response body produced over time, as a Kubernetes watch produces it (responder::stream). The
+/// server writes the head with chunked encoding, then every piece poll() returns, as a chunk, as
+/// soon as it is ready, and ends the body when finished() turns true, when time_limit() has passed,
+/// or when the client goes away; then it destroys the stream and closes the connection. Nothing
+/// blocks a server thread meanwhile.
+class body_stream {
+ public:
+  virtual ~body_stream() = default;
+  /// The pieces ready now, in order (possibly none). Called on the connection's strand.
+  virtual std::vector<std::string> poll() = 0;
+  /// Sets what the stream calls, from any thread, whenever poll() may have more. Set once, before
+  /// the first poll(); the stream must not call it once it has been destroyed.
+  virtual void on_ready(std::function<void()> notify) = 0;
+  /// True once the body is complete: the server ends it after what poll() returned.
+  virtual bool finished() const = 0;
+  /// How long the server keeps the body open at most; nullopt: until finished() or the client leaves.
+  virtual std::optional<std::chrono::milliseconds> time_limit() const = 0;
+  /// A piece to send after idle_interval() without one (a watch's BOOKMARK), or nullopt for none.
+  virtual std::optional<std::string> idle_piece() { return std::nullopt; }
+  /// How long the body stays silent before idle_piece() is asked for.
+  virtual std::chrono::milliseconds idle_interval() const { return std::chrono::minutes(1); }
+};
+
+/// Answers one request. Call send() or stream() once, from any thread; a responder dropped without
+/// an answer answers 500 so that the connection never hangs.
 class responder {
  public:
   struct state;
@@ -41,6 +65,10 @@ class responder {
   /// Sends `res`. A `Transfer-Encoding: chunked` header in `res` sends the body in chunks; otherwise
   /// Content-Length is set from the body. A `Connection: close` header closes the connection after it.
   void send(http::response res);
+
+  /// Sends `head` (status and headers; its body is ignored) with `Transfer-Encoding: chunked` and
+  /// `Connection: close`, then the pieces of `body` as they come (see body_stream).
+  void stream(http::response head, std::unique_ptr<body_stream> body);
 
  private:
   std::unique_ptr<state> state_;
