@@ -444,33 +444,46 @@ asio::awaitable<scoring_result> invoke_coro(arm::client* arm, http::sender* scor
 }
 
 template <class T, class Read>
-T blocking_read(arm::client& arm, std::string path, std::string_view what, Read read) {
-  return detail::block<T>([&](diagnostics& d, auto h) {
-    detail::spawn(
-        arm.get_executor(), d,
-        [](arm::client* a, std::string p, std::string w, Read r, diagnostics* dg) -> asio::awaitable<T> {
-          auto reading = detail::ml_get(*a, std::move(p), *dg);
-          auto body = co_await std::move(reading);
-          co_return detail::read_or_throw<T>(body, w, *dg, r);
-        }(&arm, std::move(path), std::string(what), read, &d),
-        std::move(h));
-  });
+void spawn_read(arm::client& arm, std::string path, std::string_view what, Read read, diagnostics& diag,
+                detail::handler<T> h) {
+  diag.clear();
+  detail::spawn(
+      arm.get_executor(), diag,
+      [](arm::client* a, std::string p, std::string w, Read r, diagnostics* dg) -> asio::awaitable<T> {
+        auto reading = detail::ml_get(*a, std::move(p), *dg);
+        auto body = co_await std::move(reading);
+        co_return detail::read_or_throw<T>(body, w, *dg, r);
+      }(&arm, std::move(path), std::string(what), read, &diag),
+      std::move(h));
 }
 
 template <class T, class Read>
-std::vector<T> blocking_list(arm::client& arm, std::string path, std::string_view what, Read read) {
-  return detail::block<std::vector<T>>([&](diagnostics& d, auto h) {
-    detail::spawn(
-        arm.get_executor(), d,
-        [](arm::client* a, std::string p, std::string w, Read r, diagnostics* dg) -> asio::awaitable<std::vector<T>> {
-          auto listing = detail::ml_list(*a, std::move(p), *dg);
-          auto items = co_await std::move(listing);
-          std::vector<T> out;
-          for (const auto& item : items) out.push_back(detail::read_or_throw<T>(item, w, *dg, r));
-          co_return out;
-        }(&arm, std::move(path), std::string(what), read, &d),
-        std::move(h));
-  });
+void spawn_list(arm::client& arm, std::string path, std::string_view what, Read read, diagnostics& diag,
+                detail::handler<std::vector<T>> h) {
+  diag.clear();
+  detail::spawn(
+      arm.get_executor(), diag,
+      [](arm::client* a, std::string p, std::string w, Read r, diagnostics* dg) -> asio::awaitable<std::vector<T>> {
+        auto listing = detail::ml_list(*a, std::move(p), *dg);
+        auto items = co_await std::move(listing);
+        std::vector<T> out;
+        for (const auto& item : items) out.push_back(detail::read_or_throw<T>(item, w, *dg, r));
+        co_return out;
+      }(&arm, std::move(path), std::string(what), read, &diag),
+      std::move(h));
+}
+
+void spawn_delete(arm::client& arm, std::string path, diagnostics& diag, detail::handler<arm::poller> h) {
+  diag.clear();
+  arm::request req;
+  req.method = http::verb::delete_;
+  req.path = std::move(path);
+  detail::spawn(arm.get_executor(), diag, detail::ml_begin(arm, std::move(req), diag), std::move(h));
+}
+
+template <class T, class Read>
+T blocking_read(arm::client& arm, std::string path, std::string_view what, Read read) {
+  return detail::block<T>([&](diagnostics& d, auto h) { spawn_read<T>(arm, std::move(path), what, read, d, std::move(h)); });
 }
 
 json::value blocking_send(arm::client& arm, arm::request req) {
@@ -484,13 +497,6 @@ json::value blocking_send(arm::client& arm, arm::request req) {
         }(&arm, std::move(req), &d),
         std::move(h));
   });
-}
-
-arm::poller blocking_delete(arm::client& arm, std::string path) {
-  arm::request req;
-  req.method = http::verb::delete_;
-  req.path = std::move(path);
-  return arm::begin(arm, std::move(req));
 }
 
 }  // namespace
@@ -510,14 +516,22 @@ online_endpoint online_client::create_endpoint(const online_endpoint& e) const {
   return get_endpoint(e.name);
 }
 
+void online_client::get_endpoint_erased(std::string name, diagnostics& diag, detail::handler<online_endpoint> h) const {
+  spawn_read<online_endpoint>(*arm_, online_endpoint_id(workspace_, name).to_string(), "online endpoint",
+                              &online_endpoint::from_json, diag, std::move(h));
+}
+
 online_endpoint online_client::get_endpoint(std::string_view name) const {
-  return blocking_read<online_endpoint>(*arm_, online_endpoint_id(workspace_, name).to_string(), "online endpoint",
-                                        &online_endpoint::from_json);
+  return detail::block<online_endpoint>([&](diagnostics& d, auto h) { get_endpoint_erased(std::string(name), d, std::move(h)); });
+}
+
+void online_client::list_endpoints_erased(diagnostics& diag, detail::handler<std::vector<online_endpoint>> h) const {
+  spawn_list<online_endpoint>(*arm_, workspace_.to_string() + "/onlineEndpoints", "online endpoint",
+                              &online_endpoint::from_json, diag, std::move(h));
 }
 
 std::vector<online_endpoint> online_client::list_endpoints() const {
-  return blocking_list<online_endpoint>(*arm_, workspace_.to_string() + "/onlineEndpoints", "online endpoint",
-                                        &online_endpoint::from_json);
+  return detail::block<std::vector<online_endpoint>>([&](diagnostics& d, auto h) { list_endpoints_erased(d, std::move(h)); });
 }
 
 online_endpoint online_client::set_traffic(std::string_view endpoint, const std::map<std::string, int>& traffic) const {
@@ -526,8 +540,12 @@ online_endpoint online_client::set_traffic(std::string_view endpoint, const std:
   return create_endpoint(e);
 }
 
+void online_client::begin_delete_endpoint_erased(std::string name, diagnostics& diag, detail::handler<arm::poller> h) const {
+  spawn_delete(*arm_, online_endpoint_id(workspace_, name).to_string(), diag, std::move(h));
+}
+
 arm::poller online_client::begin_delete_endpoint(std::string_view name) const {
-  return blocking_delete(*arm_, online_endpoint_id(workspace_, name).to_string());
+  return detail::block<arm::poller>([&](diagnostics& d, auto h) { begin_delete_endpoint_erased(std::string(name), d, std::move(h)); });
 }
 
 void online_client::delete_endpoint(std::string_view name) const {
@@ -587,19 +605,37 @@ online_deployment online_client::create_deployment(const online_deployment& d,
   return get_deployment(d.endpoint_name, d.name);
 }
 
+void online_client::get_deployment_erased(std::string endpoint, std::string name, diagnostics& diag,
+                                          detail::handler<online_deployment> h) const {
+  spawn_read<online_deployment>(*arm_, online_deployment_id(online_endpoint_id(workspace_, endpoint), name).to_string(),
+                                "online deployment", &online_deployment::from_json, diag, std::move(h));
+}
+
 online_deployment online_client::get_deployment(std::string_view endpoint, std::string_view name) const {
-  return blocking_read<online_deployment>(
-      *arm_, online_deployment_id(online_endpoint_id(workspace_, endpoint), name).to_string(), "online deployment",
-      &online_deployment::from_json);
+  return detail::block<online_deployment>(
+      [&](diagnostics& d, auto h) { get_deployment_erased(std::string(endpoint), std::string(name), d, std::move(h)); });
+}
+
+void online_client::list_deployments_erased(std::string endpoint, diagnostics& diag,
+                                            detail::handler<std::vector<online_deployment>> h) const {
+  spawn_list<online_deployment>(*arm_, online_endpoint_id(workspace_, endpoint).to_string() + "/deployments",
+                                "online deployment", &online_deployment::from_json, diag, std::move(h));
 }
 
 std::vector<online_deployment> online_client::list_deployments(std::string_view endpoint) const {
-  return blocking_list<online_deployment>(*arm_, online_endpoint_id(workspace_, endpoint).to_string() + "/deployments",
-                                          "online deployment", &online_deployment::from_json);
+  return detail::block<std::vector<online_deployment>>(
+      [&](diagnostics& d, auto h) { list_deployments_erased(std::string(endpoint), d, std::move(h)); });
+}
+
+void online_client::begin_delete_deployment_erased(std::string endpoint, std::string name, diagnostics& diag,
+                                                   detail::handler<arm::poller> h) const {
+  spawn_delete(*arm_, online_deployment_id(online_endpoint_id(workspace_, endpoint), name).to_string(), diag, std::move(h));
 }
 
 arm::poller online_client::begin_delete_deployment(std::string_view endpoint, std::string_view name) const {
-  return blocking_delete(*arm_, online_deployment_id(online_endpoint_id(workspace_, endpoint), name).to_string());
+  return detail::block<arm::poller>([&](diagnostics& d, auto h) {
+    begin_delete_deployment_erased(std::string(endpoint), std::string(name), d, std::move(h));
+  });
 }
 
 void online_client::delete_deployment(std::string_view endpoint, std::string_view name) const {

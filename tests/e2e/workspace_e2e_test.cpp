@@ -285,6 +285,11 @@ TEST_F(WorkspaceEndToEnd, DeploymentServesItsModelOnTheScoringUri) {
   const auto deployed = online.create_deployment(d, {true, &client});
   EXPECT_EQ(deployed.provisioning_state, "Succeeded");
   online.set_traffic("mnist-ep", {{"blue", 100}});
+  diagnostics d1, d2;
+  auto got = online.async_get_endpoint("mnist-ep", d1, boost::asio::use_future);
+  auto listed = online.async_list_deployments("mnist-ep", d2, boost::asio::use_future);
+  EXPECT_EQ(got.get().traffic.at("blue"), 100);
+  EXPECT_EQ(listed.get().size(), 1u);
   const auto answer = online.invoke("mnist-ep", R"({"data": [1, 2]})");
   EXPECT_EQ(answer.status, 200);
   EXPECT_EQ(answer.deployment, "blue");

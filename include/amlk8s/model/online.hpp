@@ -168,10 +168,25 @@ class online_client {
   arm::poller begin_create_endpoint(const online_endpoint& e) const;
   /// Creates (or updates) and waits; the endpoint with its scoring URI.
   online_endpoint create_endpoint(const online_endpoint& e) const;
+  template <class CompletionToken>
+  auto async_get_endpoint(std::string name, diagnostics& diag, CompletionToken&& token) const {
+    return detail::initiate<online_endpoint>(
+        token, [this, &diag, n = std::move(name)](auto h) mutable { get_endpoint_erased(std::move(n), diag, std::move(h)); });
+  }
   online_endpoint get_endpoint(std::string_view name) const;
+  template <class CompletionToken>
+  auto async_list_endpoints(diagnostics& diag, CompletionToken&& token) const {
+    return detail::initiate<std::vector<online_endpoint>>(
+        token, [this, &diag](auto h) { list_endpoints_erased(diag, std::move(h)); });
+  }
   std::vector<online_endpoint> list_endpoints() const;
   /// Sets the traffic split (a PUT of the endpoint with `traffic`) and waits.
   online_endpoint set_traffic(std::string_view endpoint, const std::map<std::string, int>& traffic) const;
+  template <class CompletionToken>
+  auto async_begin_delete_endpoint(std::string name, diagnostics& diag, CompletionToken&& token) const {
+    return detail::initiate<arm::poller>(
+        token, [this, &diag, n = std::move(name)](auto h) mutable { begin_delete_endpoint_erased(std::move(n), diag, std::move(h)); });
+  }
   arm::poller begin_delete_endpoint(std::string_view name) const;
   void delete_endpoint(std::string_view name) const;
   endpoint_keys get_keys(std::string_view endpoint) const;
@@ -188,8 +203,26 @@ class online_client {
   arm::poller begin_create_deployment(const online_deployment& d, const deployment_create_options& options = {}) const;
   /// Creates and waits: Succeeded once its pods run; errc::operation_failed with the service's error otherwise.
   online_deployment create_deployment(const online_deployment& d, const deployment_create_options& options = {}) const;
+  template <class CompletionToken>
+  auto async_get_deployment(std::string endpoint, std::string name, diagnostics& diag, CompletionToken&& token) const {
+    return detail::initiate<online_deployment>(token, [this, &diag, e = std::move(endpoint), n = std::move(name)](auto h) mutable {
+      get_deployment_erased(std::move(e), std::move(n), diag, std::move(h));
+    });
+  }
   online_deployment get_deployment(std::string_view endpoint, std::string_view name) const;
+  template <class CompletionToken>
+  auto async_list_deployments(std::string endpoint, diagnostics& diag, CompletionToken&& token) const {
+    return detail::initiate<std::vector<online_deployment>>(token, [this, &diag, e = std::move(endpoint)](auto h) mutable {
+      list_deployments_erased(std::move(e), diag, std::move(h));
+    });
+  }
   std::vector<online_deployment> list_deployments(std::string_view endpoint) const;
+  template <class CompletionToken>
+  auto async_begin_delete_deployment(std::string endpoint, std::string name, diagnostics& diag, CompletionToken&& token) const {
+    return detail::initiate<arm::poller>(token, [this, &diag, e = std::move(endpoint), n = std::move(name)](auto h) mutable {
+      begin_delete_deployment_erased(std::move(e), std::move(n), diag, std::move(h));
+    });
+  }
   arm::poller begin_delete_deployment(std::string_view endpoint, std::string_view name) const;
   void delete_deployment(std::string_view endpoint, std::string_view name) const;
 
@@ -218,6 +251,15 @@ class online_client {
                                       detail::handler<arm::poller> h) const;
   void invoke_erased(std::string endpoint, std::string request_json, std::string deployment, diagnostics& diag,
                      detail::handler<scoring_result> h) const;
+  void get_endpoint_erased(std::string name, diagnostics& diag, detail::handler<online_endpoint> h) const;
+  void list_endpoints_erased(diagnostics& diag, detail::handler<std::vector<online_endpoint>> h) const;
+  void begin_delete_endpoint_erased(std::string name, diagnostics& diag, detail::handler<arm::poller> h) const;
+  void get_deployment_erased(std::string endpoint, std::string name, diagnostics& diag,
+                             detail::handler<online_deployment> h) const;
+  void list_deployments_erased(std::string endpoint, diagnostics& diag,
+                               detail::handler<std::vector<online_deployment>> h) const;
+  void begin_delete_deployment_erased(std::string endpoint, std::string name, diagnostics& diag,
+                                      detail::handler<arm::poller> h) const;
 
  private:
   arm::client* arm_;
