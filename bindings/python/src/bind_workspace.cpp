@@ -360,7 +360,12 @@ void bind_ops(py::module_& m) {
                 name, k8s,
                 [&on_text](std::string_view text) {
                   py::gil_scoped_acquire acquire;
-                  on_text(py::str(text.data(), text.size()));
+                  try {
+                    on_text(py::str(text.data(), text.size()));
+                  } catch (py::error_already_set& e) {
+                    // A failing callback must not tear down the I/O thread: report it, keep streaming.
+                    e.discard_as_unraisable("amlk8s JobOperations.stream on_text");
+                  }
                 },
                 o);
           },
