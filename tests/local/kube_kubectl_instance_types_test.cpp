@@ -338,4 +338,22 @@ TEST_F(KubectlInstanceTypes, KubectlApplyAfterAmlk8sApplyIsUnchanged) {
   EXPECT_NE(yaml.output.find("myinstancetypename unchanged"), std::string::npos) << yaml.output;
 }
 
+// What kubectl prints (a `kind: List` with server metadata) is text amlk8s loads back unchanged.
+TEST_F(KubectlInstanceTypes, KubectlGetOutputLoadsBackIntoTheSameTypes) {
+  auto all = model::instance_type::load(seed_list);
+  all.push_back(model::instance_type::load(seed_single).at(0));
+  for (const auto& t : all) ASSERT_EQ(types->apply(t).action, model::apply_action::created);
+  std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+  for (const auto* format : {"yaml", "json"}) {
+    const auto r = kubectl({"get", "instancetypes", "-o", format});
+    ASSERT_EQ(r.status, 0) << r.output;
+    auto loaded = model::instance_type::load(r.output, std::string("kubectl get -o ") + format);
+    std::sort(loaded.begin(), loaded.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    EXPECT_EQ(loaded, all) << r.output;
+    const auto one = kubectl({"get", "instancetype", "myinstancetypename", "-o", format});
+    ASSERT_EQ(one.status, 0) << one.output;
+    EXPECT_EQ(model::instance_type::load(one.output), (std::vector<model::instance_type>{all[2]})) << one.output;
+  }
+}
+
 }  // namespace
