@@ -115,6 +115,27 @@ set +e
 rc=$?
 set -e
 [ "$rc" -eq 2 ] && grep -q -- '--fault-rate' "$work/bad2.err" || { echo "--fault-rate 1.5 was not refused naming the flag" >&2; exit 1; }
+# --fault-rate R --seed N: the fraction R of every route answered 429 or 503, nothing else.
+"$exe" serve --http --work-dir "$work/rate" --threads 1 --fault-rate 0.5 --seed 3 > "$work/rate.out" &
+pid=$!
+for _ in $(seq 100); do [ -s "$work/rate.out" ] && break; sleep 0.1; done
+python3 - "$(head -n 1 "$work/rate.out")" <<'PY'
+import collections, json, sys, urllib.request, urllib.error
+info = json.loads(sys.argv[1])
+counts = collections.Counter()
+for _ in range(60):
+    try:
+        urllib.request.urlopen(info["arm_endpoint"] + "/common/discovery/instance").read()
+        counts[200] += 1
+    except urllib.error.HTTPError as e:
+        counts[e.code] += 1
+        assert e.headers.get("Retry-After") == "1", dict(e.headers)
+assert set(counts) <= {200, 429, 503} and counts[429] > 0 and counts[503] > 0 and counts[200] > 0, counts
+print("--fault-rate:", dict(counts))
+PY
+kill -TERM "$pid"
+wait "$pid"
+pid=
 # Documented in --help.
 help=$("$exe" --help)
 for word in --faults --fault-rate --seed --log-requests /_amlk8s/faults max_hits; do
