@@ -8,6 +8,8 @@
 #include <amlk8s/local/test_ca.hpp>
 #include <amlk8s/local/world.hpp>
 
+#include "local/common/respond.hpp"
+
 #include <boost/json.hpp>
 
 #include <fstream>
@@ -17,6 +19,9 @@
 
 namespace amlk8s::local {
 namespace {
+
+// The admin route of the fault plan; under admin_path_prefix, so that no fault reaches it.
+constexpr std::string_view faults_admin_path = "/_amlk8s/faults";
 
 std::string lower(std::string_view s) {
   std::string out(s);
@@ -193,8 +198,53 @@ struct control_plane::state {
     std::filesystem::remove(kubeconfig_dir() / name, ec);
   }
 
+  // The admin route of the fault plan (control_plane_options::faults): the same bearer tokens as
+  // ARM, from this control plane's token endpoint, with any audience.
+  http::response faults_admin(const http::request& req) {
+    auto error_body = [](int status, std::string_view code, std::string message) {
+      return detail::json_response(
+          status, boost::json::object{{"error", boost::json::object{{"code", code}, {"message", std::move(message)}}}});
+    };
+    if (!azure->tokens().verify(req.headers.get("Authorization"))) {
+      auto res = error_body(401, "AuthenticationFailed",
+                            "The fault plan needs 'Authorization: Bearer <token>' with a token from this control "
+                            "plane's token endpoint.");
+      res.headers.set("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+      return res;
+    }
+    auto plan_response = [&](int status) {
+      http::response res;
+      res.status = status;
+      res.headers.set("Content-Type", "application/json");
+      res.body = to_json(server->faults());
+      return res;
+    };
+    switch (req.method) {
+      case http::verb::get:
+        return plan_response(200);
+      case http::verb::put:
+        try {
+          server->set_faults(parse_fault_plan(req.body, "the request body"));
+        } catch (const error& e) {
+          return error_body(400, "InvalidFaultPlan", e.diag().to_string());
+        }
+        return plan_response(200);
+      case http::verb::delete_:
+        server->set_faults({});
+        return detail::empty_response(204);
+      default: {
+        auto res = error_body(405, "MethodNotAllowed", "The fault plan supports GET, PUT and DELETE.");
+        res.headers.set("Allow", "GET, PUT, DELETE");
+        return res;
+      }
+    }
+  }
+
   void route(const server_request& req, responder& out) {
     std::string_view target = req.message.url;
+    if (const auto path = target.substr(0, target.find('?')); path == faults_admin_path) {
+      return out.send(faults_admin(req.message));
+    }
     if (target.starts_with("/k8s/")) {
       auto rest = target.substr(5);
       auto name = rest.substr(0, rest.find_first_of("/?"));
@@ -271,6 +321,7 @@ control_plane::control_plane(control_plane_options options) : state_(std::make_s
   so.port = s.options.port;
   so.threads = s.options.threads;
   so.faults = s.options.faults;
+  so.on_request = s.options.on_request;
   if (s.options.https) {
     s.ca.emplace();
     so.tls = s.ca->issue_server_certificate({"localhost", "127.0.0.1", "::1"});

@@ -3,6 +3,7 @@
 // coroutine, which sleeps on a timer that the stream's readiness cancels, while a second one on the
 // strand reads the socket only to notice the client leaving.
 #include <amlk8s/core/error.hpp>
+#include <amlk8s/core/redact.hpp>
 #include <amlk8s/local/http_server.hpp>
 
 #include <boost/asio/any_completion_handler.hpp>
@@ -246,6 +247,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
   std::uint16_t port() const noexcept { return port_; }
   const std::string& url() const noexcept { return url_; }
   void set_faults(fault_plan plan) { faults_.reset(std::move(plan)); }
+  fault_plan faults() const { return faults_.plan(); }
 
   server_stats stats() const {
     server_stats s;
@@ -326,6 +328,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
         co_return;
       }
       ++requests_;
+      const auto started = std::chrono::steady_clock::now();
       auto& msg = parser.get();
       bool keep_alive = msg.keep_alive();
       bool head = msg.method() == bhttp::verb::head;
@@ -338,6 +341,29 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
       req.message.url = origin_form(msg.target());
       for (const auto& field : msg) req.message.headers.add(std::string(field.name_string()), std::string(field.value()));
       req.message.body = std::move(msg.body());
+      // What the request log needs, kept before the request moves into the handler.
+      std::string logged_method;
+      std::string logged_url;
+      if (options_.on_request) {
+        logged_method = std::string(msg.method_string());
+        logged_url = req.message.url;
+      }
+      auto log = [&](int status, const http::response* res) {
+        if (!options_.on_request) return;
+        request_log_entry entry;
+        entry.method = std::move(logged_method);
+        entry.target = redact_url(logged_url);
+        entry.status = status;
+        entry.duration =
+            std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        if (res != nullptr)
+          if (const auto id = res->headers.get("x-ms-request-id")) entry.request_id = std::string(*id);
+        try {
+          options_.on_request(entry);
+        } catch (...) {
+          // A failing log receiver must not take the connection down.
+        }
+      };
 
       auto decision = faults_.decide(req.message.url);
       if (decision.latency.count() > 0) {
@@ -350,6 +376,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
       auto retry_after = std::to_string(decision.retry_after.count());
       switch (decision.kind) {
         case fault_kind::drop:
+          log(0, nullptr);
           co_return;
         case fault_kind::throttle:
           res = plain_answer(429, "TooManyRequests", "throttled by fault injection");
@@ -376,6 +403,7 @@ class http_server::impl : public std::enable_shared_from_this<http_server::impl>
           break;
       }
       if (s.closed) co_return;
+      log(res.status, &res);
       bool truncate_stream = decision.kind == fault_kind::truncate;
       if (body && !head && !truncate_stream) {
         co_await write_stream(sp, std::move(res), std::move(body));
@@ -612,6 +640,7 @@ http_server::~http_server() { impl_->stop(); }
 std::uint16_t http_server::port() const noexcept { return impl_->port(); }
 std::string http_server::url() const { return impl_->url(); }
 void http_server::set_faults(fault_plan plan) { impl_->set_faults(std::move(plan)); }
+fault_plan http_server::faults() const { return impl_->faults(); }
 server_stats http_server::stats() const { return impl_->stats(); }
 void http_server::close_connections() { impl_->close_connections(); }
 void http_server::stop() { impl_->stop(); }

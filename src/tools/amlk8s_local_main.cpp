@@ -2,7 +2,8 @@
 //
 //   amlk8s-local serve [--port N] [--http] [--work-dir DIR] [--clusters FILE] [--lro-delay MS]
 //                      [--min-retry-after S] [--threads N] [--throttle] [--page-size N]
-//                      [--no-job-processes] [--job-run-time MS]
+//                      [--no-job-processes] [--job-run-time MS] [--faults FILE | --fault-rate R]
+//                      [--seed N] [--log-requests]
 //
 // When ready it prints one JSON line (arm_endpoint, authority_host, tenant_id, client_id,
 // client_secret, subscription_id, ca_file, kubeconfig_dir) and serves until SIGINT or SIGTERM.

@@ -12,6 +12,7 @@
 #include <future>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 namespace {
 
@@ -161,6 +162,51 @@ TEST(HttpServer, FaultsCanChangeWhileServing) {
   EXPECT_NE(res.body.find("ServiceUnavailable"), std::string::npos);
   server.set_faults({});
   EXPECT_EQ(c.send(get(server.url() + "/")).status, 200);
+}
+
+TEST(HttpServer, RequestLogSeesEveryAnswerIncludingFaultsWithSecretQueryValuesRedacted) {
+  std::mutex mutex;
+  std::vector<local::request_log_entry> entries;
+  local::server_options options;
+  options.on_request = [&](const local::request_log_entry& e) {
+    std::lock_guard lock(mutex);
+    entries.push_back(e);
+  };
+  local::http_server server(options, local::synchronous([](const local::server_request&) {
+    auto res = text("ok");
+    res.headers.set("x-ms-request-id", "rid-1");
+    return res;
+  }));
+  http::client c;
+  auto req = get(server.url() + "/subscriptions/s1?api-version=2021-04-01&sig=s3cr3t");
+  req.headers.set("Authorization", "Bearer t0k3n");
+  EXPECT_EQ(c.send(req).status, 200);
+  local::fault_rule throttle;
+  throttle.throttle_fraction = 1;
+  throttle.max_hits = 1;
+  server.set_faults({1, {throttle}});
+  EXPECT_EQ(c.send(get(server.url() + "/a")).status, 429);
+  local::fault_rule drop;
+  drop.drop_fraction = 1;
+  server.set_faults({1, {drop}});
+  EXPECT_EQ(raw_exchange(server.port(), "DELETE /b HTTP/1.1\r\nHost: x\r\n\r\n"), "");
+
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[0].method, "GET");
+  EXPECT_EQ(entries[0].target, "/subscriptions/s1?api-version=2021-04-01&sig=***");
+  EXPECT_EQ(entries[0].status, 200);
+  EXPECT_EQ(entries[0].request_id, "rid-1");
+  EXPECT_EQ(entries[1].target, "/a");
+  EXPECT_EQ(entries[1].status, 429);
+  EXPECT_EQ(entries[2].method, "DELETE");
+  EXPECT_EQ(entries[2].status, 0);  // dropped
+  for (const auto& e : entries) {
+    EXPECT_EQ(e.target.find("s3cr3t"), std::string::npos);
+    EXPECT_GE(e.duration.count(), 0);
+  }
+  EXPECT_EQ(server.faults().rules.size(), 1u);
+  EXPECT_DOUBLE_EQ(server.faults().rules[0].drop_fraction, 1.0);
 }
 
 TEST(HttpServer, ClosesIdleKeepAliveConnections) {

@@ -40,8 +40,12 @@ struct control_plane_options {
   std::size_t page_size = 100;
   /// A YAML or JSON world file declaring clusters and workspaces.
   std::optional<std::filesystem::path> world_file;
-  /// Faults injected from the start.
+  /// Faults injected from the start. At run time, with a bearer token from the token endpoint:
+  /// `PUT /_amlk8s/faults` with a plan document (parse_fault_plan) replaces the plan, `GET` returns
+  /// it as JSON, `DELETE` clears it (204).
   fault_plan faults;
+  /// Receives one entry per request the server reads (server_options::on_request); null: no log.
+  request_logger on_request;
   /// Server threads. Kubernetes watches stream without holding one.
   std::size_t threads = 2;
   /// Run each command job's command as a local process (`/bin/sh -c`, in a folder under

@@ -4,6 +4,7 @@
 
 #include <amlk8s/http/message.hpp>
 #include <amlk8s/local/faults.hpp>
+#include <amlk8s/local/request_log.hpp>
 #include <amlk8s/local/test_ca.hpp>
 
 #include <chrono>
@@ -97,6 +98,10 @@ struct server_options {
   std::size_t max_request_body = std::size_t{64} << 20;
   /// Faults injected from the start (see set_faults to change them at run time).
   fault_plan faults;
+  /// Receives one entry per request read, just before its answer is written: also those a fault
+  /// answered (status 429, 503, 500) or dropped (status 0). The target is the origin-form URL through
+  /// amlk8s::redact_url; client_request_id is not filled. Called on a server thread; null: no log.
+  request_logger on_request;
 };
 
 /// Counters of what the server has seen.
@@ -125,6 +130,8 @@ class http_server {
   std::string url() const;
   /// Replaces the fault plan; requests read from now on use it.
   void set_faults(fault_plan plan);
+  /// The fault plan in use.
+  fault_plan faults() const;
   /// A snapshot of the counters.
   server_stats stats() const;
   /// Closes every open connection, as a server restarting or timing out idle connections would.
