@@ -37,8 +37,11 @@
 #include <boost/beast/http/write.hpp>
 
 #include <array>
+#include <atomic>
+#include <condition_variable>
 #include <deque>
 #include <future>
+#include <mutex>
 #include <thread>
 #include <unordered_map>
 
@@ -183,6 +186,40 @@ bool retry_safe(const request& r) { return r.safe_to_retry.value_or(is_idempoten
 struct io_thread {
   asio::io_context context{1};
   std::thread thread;
+  std::atomic<bool> detached{false};  ///< set (on the thread itself) when its keeper let it go
+};
+
+// Detached I/O threads still tearing their context down. A process that returns from main while
+// one is half-way through would lose what it was freeing (a sanitizer reports it as a leak), so
+// exit waits a little for them: the hook is a static constructed at the first detach, hence
+// destroyed before the handlers registered earlier (a leak checker's) run.
+class detached_teardowns {
+ public:
+  static detached_teardowns& instance() {
+    static auto* one = new detached_teardowns;  // never destroyed: late threads may still report
+    return *one;
+  }
+  void add() {
+    static exit_hook hook;
+    std::lock_guard lock(mutex_);
+    ++running_;
+  }
+  void done() {
+    std::lock_guard lock(mutex_);
+    if (--running_ == 0) idle_.notify_all();
+  }
+
+ private:
+  struct exit_hook {
+    ~exit_hook() {
+      auto& t = instance();
+      std::unique_lock lock(t.mutex_);
+      t.idle_.wait_for(lock, std::chrono::seconds(2), [&] { return t.running_ == 0; });
+    }
+  };
+  std::mutex mutex_;
+  std::condition_variable idle_;
+  int running_ = 0;
 };
 
 class io_thread_keeper {
@@ -194,10 +231,15 @@ class io_thread_keeper {
     guard_.reset();  // run() returns once the work in flight is done
     auto& t = thread_->thread;
     if (!t.joinable()) return;
-    if (t.get_id() == std::this_thread::get_id())
-      t.detach();  // the thread function holds the context and destroys it after run() returns
-    else
+    if (t.get_id() == std::this_thread::get_id()) {
+      // The thread function holds the context and destroys it after run() returns; the process
+      // waits for that at exit (detached_teardowns).
+      detached_teardowns::instance().add();
+      thread_->detached.store(true);
+      t.detach();
+    } else {
       t.join();  // this thread then destroys the context, with thread_
+    }
   }
 
   asio::io_context& context() noexcept { return thread_->context; }
@@ -211,7 +253,12 @@ class io_thread_keeper {
 std::shared_ptr<io_thread_keeper> start_io_thread() {
   auto t = std::make_shared<io_thread>();
   auto keeper = std::make_shared<io_thread_keeper>(t);  // the work guard is in place before run()
-  t->thread = std::thread([t] { t->context.run(); });
+  t->thread = std::thread([t]() mutable {
+    t->context.run();
+    const bool detached = t->detached.load();
+    t.reset();  // the last reference when detached: the context goes here
+    if (detached) detached_teardowns::instance().done();
+  });
   return keeper;
 }
 
